@@ -555,6 +555,7 @@ check_two_events (const char *input)
   g_assert_cmpuint (rec.events->len, ==, 2);
   assert_event (&rec, 0, "t", "a\nb", "1");
   assert_event (&rec, 1, NULL, "c", "1");
+  g_assert_cmpstr (ek_sse_parser_get_last_event_id (parser), ==, "1");
   recorder_clear (&rec);
 
   /* Same result byte by byte and in random splits. */

@@ -16,6 +16,11 @@
  * callback without any copy.  That pointer is copied into @data before
  * ek_sse_parser_feed() returns if the event is still open then.
  *
+ * Bytes are passed through as they are: unlike a browser, the parser does
+ * not replace invalid UTF-8 with U+FFFD (the JSON decoder after it checks
+ * the encoding).  Values may contain NUL bytes, except the last event id;
+ * the event type is handed out as a C string, so it ends at a NUL.
+ *
  * Re-entrancy: the callbacks must not call ek_sse_parser_feed(),
  * ek_sse_parser_finish(), ek_sse_parser_reset() or ek_sse_parser_free() on
  * the parser that is calling them (this is checked and reported as a
