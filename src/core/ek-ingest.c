@@ -1,0 +1,597 @@
+/* ek-ingest.c: bytes in, batches of events out
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The first half of the pipeline, on a worker thread of its own:
+ *
+ *   bytes ─▶ SSE parser ─▶ event decoder ─▶ coalescer
+ *
+ * Chunks of bytes are pushed from any thread.  The worker parses and
+ * decodes them and coalesces the events into the current batch.  At most
+ * once per interval (16 ms, a frame) the batch is handed to the thread
+ * that made the EkIngest, as the ::batch signal; that thread only applies
+ * it.  So a 10 MB event or a burst of deltas costs the main thread nothing
+ * but the apply.
+ */
+
+#include "config.h"
+
+#include "ek-coalescer.h"
+#include "ek-event-private.h"
+#include "ek-ingest.h"
+#include "ek-sse-parser.h"
+
+#define G_LOG_DOMAIN_INGEST "ekacode-ingest"
+
+typedef enum
+{
+  ITEM_BYTES,
+  ITEM_RESET,
+  ITEM_CLOSE,
+  ITEM_STOP,
+} ItemKind;
+
+typedef struct
+{
+  ItemKind  kind;
+  GBytes   *bytes;
+} Item;
+
+struct _EkIngest
+{
+  GObject       parent_instance;
+
+  GMainContext *owner;
+  GAsyncQueue  *queue;   /* Item, to the worker */
+  GThread      *worker;
+  gsize         max_event_size;
+  guint         interval_ms;
+
+  /* worker-only */
+  EkSseParser  *parser;
+  GPtrArray    *decoded; /* events of the chunk being parsed */
+  GPtrArray    *errors;  /* GError, of the chunk being parsed */
+
+  /* shared, under lock */
+  GMutex        lock;
+  EkCoalescer  *coalescer;
+  GPtrArray    *pending_errors;
+  GSource      *delivery;      /* scheduled on owner, or NULL */
+  gint64        last_delivery; /* monotonic µs */
+  gboolean      closed;        /* the worker has seen the end */
+  guint64       n_events;
+  guint64       n_errors;
+
+  /* owner-only */
+  guint64       n_batches;
+  gboolean      finished;
+};
+
+G_DEFINE_FINAL_TYPE (EkIngest, ek_ingest, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  BATCH,
+  ERROR,
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+item_free (gpointer data)
+{
+  Item *item = data;
+
+  g_clear_pointer (&item->bytes, g_bytes_unref);
+  g_free (item);
+}
+
+static void
+enqueue (EkIngest *self,
+         ItemKind  kind,
+         GBytes   *bytes)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = kind;
+  item->bytes = bytes;
+  g_async_queue_push (self->queue, item);
+}
+
+/* ---- worker side ---- */
+
+static void
+on_sse_event (const char *event_type,
+              const char *data,
+              gsize       data_len,
+              const char *last_event_id,
+              gpointer    user_data)
+{
+  EkIngest *self = user_data;
+  GError *error = NULL;
+  EkEvent *event;
+
+  event = ek_event_decode (data, data_len, &error);
+  if (event != NULL)
+    g_ptr_array_add (self->decoded, event);
+  else
+    {
+      g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE,
+             "Skipped a malformed event: %s", error->message);
+      g_ptr_array_add (self->errors, error);
+    }
+}
+
+static void
+on_sse_error (const GError *error,
+              gpointer      user_data)
+{
+  EkIngest *self = user_data;
+
+  g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE, "Skipped an event: %s", error->message);
+  g_ptr_array_add (self->errors, g_error_copy (error));
+}
+
+static gboolean deliver (gpointer user_data);
+
+static gboolean
+delivery_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs delivery_funcs = {
+  .dispatch = delivery_dispatch,
+};
+
+/* Called with the lock held. */
+static void
+schedule_delivery_locked (EkIngest *self)
+{
+  if (self->delivery != NULL)
+    return;
+
+  self->delivery = g_source_new (&delivery_funcs, sizeof (GSource));
+  g_source_set_name (self->delivery, "[ekacode] ingest batch");
+  g_source_set_priority (self->delivery, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->delivery, deliver, g_object_ref (self), g_object_unref);
+  g_source_set_ready_time (self->delivery, self->last_delivery + (gint64) self->interval_ms * 1000);
+  g_source_attach (self->delivery, self->owner);
+}
+
+static void
+flush_decoded (EkIngest *self)
+{
+  if (self->decoded->len == 0 && self->errors->len == 0)
+    return;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->decoded->len; i++)
+    ek_coalescer_add (self->coalescer, g_ptr_array_index (self->decoded, i));
+  self->n_events += self->decoded->len;
+  for (guint i = 0; i < self->errors->len; i++)
+    g_ptr_array_add (self->pending_errors, g_ptr_array_index (self->errors, i));
+  self->n_errors += self->errors->len;
+  schedule_delivery_locked (self);
+  g_mutex_unlock (&self->lock);
+
+  /* ownership moved: empty the arrays without freeing */
+  g_ptr_array_set_free_func (self->decoded, NULL);
+  g_ptr_array_set_size (self->decoded, 0);
+  g_ptr_array_set_free_func (self->decoded, (GDestroyNotify) ek_event_unref);
+  g_ptr_array_set_free_func (self->errors, NULL);
+  g_ptr_array_set_size (self->errors, 0);
+  g_ptr_array_set_free_func (self->errors, (GDestroyNotify) g_error_free);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  EkIngest *self = data;
+
+  for (;;)
+    {
+      Item *item = g_async_queue_pop (self->queue);
+      ItemKind kind = item->kind;
+
+      switch (kind)
+        {
+        case ITEM_BYTES:
+          {
+            gsize len;
+            const char *buf = g_bytes_get_data (item->bytes, &len);
+
+            ek_sse_parser_feed (self->parser, buf, len);
+          }
+          break;
+        case ITEM_RESET:
+          ek_sse_parser_reset (self->parser);
+          break;
+        case ITEM_CLOSE:
+          ek_sse_parser_finish (self->parser);
+          break;
+        case ITEM_STOP:
+        default:
+          break;
+        }
+      item_free (item);
+
+      /* hand over what this chunk gave as soon as the queue runs dry, or
+       * every so often during a long run of chunks */
+      if (self->decoded->len >= 4096 || g_async_queue_length (self->queue) <= 0 || kind != ITEM_BYTES)
+        flush_decoded (self);
+
+      if (kind == ITEM_CLOSE)
+        {
+          g_mutex_lock (&self->lock);
+          self->closed = TRUE;
+          schedule_delivery_locked (self);
+          g_mutex_unlock (&self->lock);
+        }
+      if (kind == ITEM_STOP)
+        break;
+    }
+
+  return NULL;
+}
+
+/* ---- owner side ---- */
+
+static gboolean
+deliver (gpointer user_data)
+{
+  EkIngest *self = user_data;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) errors = NULL;
+  gboolean closed;
+
+  g_mutex_lock (&self->lock);
+  batch = ek_coalescer_take (self->coalescer);
+  errors = g_steal_pointer (&self->pending_errors);
+  self->pending_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  closed = self->closed;
+  self->last_delivery = g_get_monotonic_time ();
+  g_clear_pointer (&self->delivery, g_source_unref);
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < errors->len; i++)
+    g_signal_emit (self, signals[ERROR], 0, g_ptr_array_index (errors, i));
+
+  if (batch->len > 0)
+    {
+      self->n_batches++;
+      g_signal_emit (self, signals[BATCH], 0, batch);
+    }
+
+  if (closed && !self->finished)
+    {
+      g_mutex_lock (&self->lock);
+      closed = ek_coalescer_get_n_pending (self->coalescer) == 0 && self->delivery == NULL;
+      g_mutex_unlock (&self->lock);
+      if (closed)
+        {
+          self->finished = TRUE;
+          g_signal_emit (self, signals[FINISHED], 0);
+        }
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ensure_worker (EkIngest *self)
+{
+  if (self->worker != NULL)
+    return;
+
+  ek_sse_parser_set_max_event_size (self->parser, self->max_event_size);
+  self->worker = g_thread_new ("ekacode-ingest", worker_main, self);
+}
+
+static void
+ek_ingest_dispose (GObject *object)
+{
+  EkIngest *self = EK_INGEST (object);
+
+  if (self->worker != NULL)
+    {
+      enqueue (self, ITEM_STOP, NULL);
+      g_thread_join (g_steal_pointer (&self->worker));
+    }
+
+  g_mutex_lock (&self->lock);
+  if (self->delivery != NULL)
+    {
+      g_source_destroy (self->delivery);
+      g_clear_pointer (&self->delivery, g_source_unref);
+    }
+  g_mutex_unlock (&self->lock);
+
+  G_OBJECT_CLASS (ek_ingest_parent_class)->dispose (object);
+}
+
+static void
+ek_ingest_finalize (GObject *object)
+{
+  EkIngest *self = EK_INGEST (object);
+
+  g_clear_pointer (&self->parser, ek_sse_parser_free);
+  g_clear_pointer (&self->coalescer, ek_coalescer_free);
+  g_clear_pointer (&self->decoded, g_ptr_array_unref);
+  g_clear_pointer (&self->errors, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_errors, g_ptr_array_unref);
+  g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->owner, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (ek_ingest_parent_class)->finalize (object);
+}
+
+static void
+ek_ingest_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  EkIngest *self = EK_INGEST (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      g_value_set_uint (value, self->interval_ms);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ek_ingest_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  EkIngest *self = EK_INGEST (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      ek_ingest_set_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ek_ingest_class_init (EkIngestClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ek_ingest_dispose;
+  object_class->finalize = ek_ingest_finalize;
+  object_class->get_property = ek_ingest_get_property;
+  object_class->set_property = ek_ingest_set_property;
+
+  /**
+   * EkIngest:interval:
+   *
+   * The shortest time between two batches, in ms (a frame).
+   */
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint ("interval", NULL, NULL, 0, 1000, EK_INGEST_DEFAULT_INTERVAL_MS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * EkIngest::batch:
+   * @batch: (element-type EkEvent): coalesced events, in order
+   *
+   * Emitted on the thread that made the object, at most once per
+   * interval.  Apply it with ek_store_apply_batch().
+   */
+  signals[BATCH] =
+    g_signal_new ("batch",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * EkIngest::error:
+   * @error: what was wrong with an event that was skipped
+   */
+  signals[ERROR] =
+    g_signal_new ("error",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * EkIngest::finished:
+   *
+   * The input was closed and its last batch delivered.
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+ek_ingest_init (EkIngest *self)
+{
+  g_mutex_init (&self->lock);
+  self->owner = g_main_context_ref_thread_default ();
+  self->queue = g_async_queue_new_full (item_free);
+  self->interval_ms = EK_INGEST_DEFAULT_INTERVAL_MS;
+  self->max_event_size = EK_SSE_DEFAULT_MAX_EVENT_SIZE;
+  self->parser = ek_sse_parser_new (on_sse_event, on_sse_error, self);
+  self->decoded = g_ptr_array_new_with_free_func ((GDestroyNotify) ek_event_unref);
+  self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  self->pending_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  self->coalescer = ek_coalescer_new ();
+}
+
+/**
+ * ek_ingest_new:
+ *
+ * Batches will be delivered on the thread-default main context of the
+ * caller.
+ */
+EkIngest *
+ek_ingest_new (void)
+{
+  return g_object_new (EK_TYPE_INGEST, NULL);
+}
+
+void
+ek_ingest_set_interval (EkIngest *self,
+                        guint     interval_ms)
+{
+  g_return_if_fail (EK_IS_INGEST (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->interval_ms == interval_ms)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->interval_ms = interval_ms;
+  g_mutex_unlock (&self->lock);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+guint
+ek_ingest_get_interval (EkIngest *self)
+{
+  g_return_val_if_fail (EK_IS_INGEST (self), 0);
+  return self->interval_ms;
+}
+
+/**
+ * ek_ingest_set_max_event_size:
+ *
+ * Events larger than this are reported as errors and skipped.  Set it
+ * before the first push.
+ */
+void
+ek_ingest_set_max_event_size (EkIngest *self,
+                              gsize     max_size)
+{
+  g_return_if_fail (EK_IS_INGEST (self));
+  g_return_if_fail (self->worker == NULL);
+
+  self->max_event_size = max_size;
+}
+
+/**
+ * ek_ingest_push:
+ * @bytes: the next chunk of the stream
+ *
+ * May be called from any thread.
+ */
+void
+ek_ingest_push (EkIngest *self,
+                GBytes   *bytes)
+{
+  g_return_if_fail (EK_IS_INGEST (self));
+  g_return_if_fail (bytes != NULL);
+
+  ensure_worker (self);
+  enqueue (self, ITEM_BYTES, g_bytes_ref (bytes));
+}
+
+void
+ek_ingest_push_data (EkIngest   *self,
+                     const char *data,
+                     gsize       len)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (data, len);
+
+  ek_ingest_push (self, bytes);
+}
+
+/**
+ * ek_ingest_reset:
+ *
+ * The connection was lost: forget any partial event (a new connection
+ * starts a new stream).  Events already decoded are still delivered.
+ */
+void
+ek_ingest_reset (EkIngest *self)
+{
+  g_return_if_fail (EK_IS_INGEST (self));
+
+  ensure_worker (self);
+  enqueue (self, ITEM_RESET, NULL);
+}
+
+/**
+ * ek_ingest_close:
+ *
+ * The input has ended; ::finished follows the last batch.
+ */
+void
+ek_ingest_close (EkIngest *self)
+{
+  g_return_if_fail (EK_IS_INGEST (self));
+
+  ensure_worker (self);
+  enqueue (self, ITEM_CLOSE, NULL);
+}
+
+gboolean
+ek_ingest_is_finished (EkIngest *self)
+{
+  g_return_val_if_fail (EK_IS_INGEST (self), FALSE);
+  return self->finished;
+}
+
+guint64
+ek_ingest_get_n_events (EkIngest *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (EK_IS_INGEST (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->n_events;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint64
+ek_ingest_get_n_errors (EkIngest *self)
+{
+  guint64 n;
+
+  g_return_val_if_fail (EK_IS_INGEST (self), 0);
+
+  g_mutex_lock (&self->lock);
+  n = self->n_errors;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+guint64
+ek_ingest_get_n_batches (EkIngest *self)
+{
+  g_return_val_if_fail (EK_IS_INGEST (self), 0);
+  return self->n_batches;
+}
