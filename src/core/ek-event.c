@@ -1174,6 +1174,31 @@ nests_too_deep (const char *data,
   return FALSE;
 }
 
+/**
+ * ek_event_new:
+ * @type_name: e.g. "message.updated"
+ * @properties: (transfer none): its properties
+ *
+ * Makes an event the client itself applies, such as the user's own
+ * message before the server echoes it.
+ *
+ * Returns: (transfer full): the event, or %NULL if @properties lack what
+ *   the type needs
+ */
+EkEvent *
+ek_event_new (const char  *type_name,
+              JsonObject  *properties,
+              GError     **error)
+{
+  g_autoptr(JsonObject) root = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (root, "type", type_name);
+  json_object_set_object_member (root, "properties", json_object_ref (properties));
+  json_node_set_object (node, root);
+  return ek_event_decode_node (node, error);
+}
+
 static void
 parser_free (gpointer data)
 {

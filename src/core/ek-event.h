@@ -65,6 +65,10 @@ EkEvent     *ek_event_decode              (const char  *data,
 EkEvent     *ek_event_decode_node         (JsonNode    *node,
                                            GError     **error);
 
+EkEvent     *ek_event_new                 (const char  *type_name,
+                                           JsonObject  *properties,
+                                           GError     **error);
+
 EkEvent     *ek_event_ref                 (EkEvent     *self);
 void         ek_event_unref               (EkEvent     *self);
 

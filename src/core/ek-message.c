@@ -20,6 +20,7 @@ struct _EkMessage
   JsonObject   *data;
   EkSortedList *parts;
   GHashTable   *parts_by_id; /* id → EkPart (owned by the list) */
+  EkStamp       stamp;
 };
 
 G_DEFINE_FINAL_TYPE (EkMessage, ek_message, G_TYPE_OBJECT)
@@ -197,7 +198,7 @@ ek_message_update (EkMessage  *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-void
+EkPart *
 ek_message_upsert_part (EkMessage  *self,
                         JsonObject *part)
 {
@@ -205,22 +206,23 @@ ek_message_upsert_part (EkMessage  *self,
   EkPart *existing;
   g_autoptr(EkPart) created = NULL;
 
-  g_return_if_fail (EK_IS_MESSAGE (self));
-  g_return_if_fail (id != NULL);
+  g_return_val_if_fail (EK_IS_MESSAGE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
 
   existing = g_hash_table_lookup (self->parts_by_id, id);
   if (existing != NULL)
     {
       ek_part_update (existing, part);
-      return;
+      return existing;
     }
 
   created = ek_part_new (part);
   g_hash_table_insert (self->parts_by_id, (gpointer) ek_part_get_id (created), created);
   ek_sorted_list_insert (self->parts, created);
+  return created;
 }
 
-gboolean
+EkPart *
 ek_message_append (EkMessage  *self,
                    const char *part_id,
                    const char *field,
@@ -230,9 +232,9 @@ ek_message_append (EkMessage  *self,
   EkPart *part = g_hash_table_lookup (self->parts_by_id, part_id);
 
   if (part == NULL)
-    return FALSE;
+    return NULL;
   ek_part_append (part, field, delta, len);
-  return TRUE;
+  return part;
 }
 
 gboolean
@@ -368,4 +370,10 @@ ek_message_to_json (EkMessage *self)
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, object);
   return node;
+}
+
+EkStamp *
+ek_message_get_stamp (EkMessage *self)
+{
+  return &self->stamp;
 }

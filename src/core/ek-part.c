@@ -30,6 +30,7 @@ struct _EkPart
   char       *message_id;
   JsonObject *data;
   GArray     *streams; /* of Stream, NULL until the first delta */
+  EkStamp     stamp;
 };
 
 G_DEFINE_FINAL_TYPE (EkPart, ek_part, G_TYPE_OBJECT)
@@ -433,4 +434,10 @@ ek_part_to_json (EkPart *self)
 
   json_node_take_object (node, object);
   return node;
+}
+
+EkStamp *
+ek_part_get_stamp (EkPart *self)
+{
+  return &self->stamp;
 }

@@ -14,6 +14,7 @@ struct _EkRequest
 
   EkRequestKind  kind;
   JsonObject    *data;
+  guint64        seq;
 };
 
 G_DEFINE_FINAL_TYPE (EkRequest, ek_request, G_TYPE_OBJECT)
@@ -84,4 +85,17 @@ ek_request_get_data (EkRequest *self)
 {
   g_return_val_if_fail (EK_IS_REQUEST (self), NULL);
   return self->data;
+}
+
+guint64
+ek_request_get_seq (EkRequest *self)
+{
+  return self->seq;
+}
+
+void
+ek_request_set_seq (EkRequest *self,
+                    guint64    seq)
+{
+  self->seq = seq;
 }

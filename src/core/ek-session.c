@@ -27,6 +27,8 @@ struct _EkSession
   GHashTable      *orphans;
   GListStore      *permissions;
   GListStore      *questions;
+  EkStamp          stamp;
+  EkStamp          status_stamp;
 };
 
 G_DEFINE_FINAL_TYPE (EkSession, ek_session, G_TYPE_OBJECT)
@@ -289,6 +291,38 @@ requests_of_kind (EkSession     *self,
   return kind == EK_REQUEST_PERMISSION ? self->permissions : self->questions;
 }
 
+EkRequest *
+ek_session_lookup_request (EkSession     *self,
+                           EkRequestKind  kind,
+                           const char    *request_id)
+{
+  GListModel *list = G_LIST_MODEL (requests_of_kind (self, kind));
+  guint n = g_list_model_get_n_items (list);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(EkRequest) request = g_list_model_get_item (list, i);
+
+      if (g_strcmp0 (ek_request_get_id (request), request_id) == 0)
+        return request;
+    }
+  return NULL;
+}
+
+/* Returns: (transfer container): the pending requests of @kind */
+GPtrArray *
+ek_session_dup_requests (EkSession     *self,
+                         EkRequestKind  kind)
+{
+  GListModel *list = G_LIST_MODEL (requests_of_kind (self, kind));
+  guint n = g_list_model_get_n_items (list);
+  GPtrArray *out = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (out, g_list_model_get_item (list, i));
+  return out;
+}
+
 static gboolean
 find_request (GListStore *list,
               const char *request_id,
@@ -359,7 +393,7 @@ adopt_orphans (EkSession *self,
   g_hash_table_remove (self->orphans, ek_message_get_id (message));
 }
 
-void
+EkMessage *
 ek_session_upsert_message (EkSession  *self,
                            JsonObject *info)
 {
@@ -367,8 +401,8 @@ ek_session_upsert_message (EkSession  *self,
   EkMessage *existing;
   g_autoptr(EkMessage) created = NULL;
 
-  g_return_if_fail (EK_IS_SESSION (self));
-  g_return_if_fail (id != NULL);
+  g_return_val_if_fail (EK_IS_SESSION (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
 
   existing = g_hash_table_lookup (self->messages_by_id, id);
   if (existing != NULL)
@@ -386,13 +420,14 @@ ek_session_upsert_message (EkSession  *self,
         }
       else
         ek_message_update (existing, info);
-      return;
+      return existing;
     }
 
   created = ek_message_new (info);
   g_hash_table_insert (self->messages_by_id, (gpointer) ek_message_get_id (created), created);
   adopt_orphans (self, created);
   ek_sorted_list_insert (self->messages, created);
+  return created;
 }
 
 gboolean
@@ -414,7 +449,7 @@ ek_session_remove_message (EkSession  *self,
 
 /* A part for a message we do not have yet is kept aside until the
  * message arrives, so a reordered stream still ends up complete. */
-void
+EkPart *
 ek_session_upsert_part (EkSession  *self,
                         const char *message_id,
                         JsonObject *part)
@@ -422,14 +457,11 @@ ek_session_upsert_part (EkSession  *self,
   EkMessage *message;
   GHashTable *parts;
 
-  g_return_if_fail (EK_IS_SESSION (self));
+  g_return_val_if_fail (EK_IS_SESSION (self), NULL);
 
   message = g_hash_table_lookup (self->messages_by_id, message_id);
   if (message != NULL)
-    {
-      ek_message_upsert_part (message, part);
-      return;
-    }
+    return ek_message_upsert_part (message, part);
 
   parts = g_hash_table_lookup (self->orphans, message_id);
   if (parts == NULL)
@@ -439,9 +471,10 @@ ek_session_upsert_part (EkSession  *self,
       g_hash_table_insert (self->orphans, g_strdup (message_id), parts);
     }
   g_hash_table_replace (parts, g_strdup (ek_json_get_string (part, "id")), json_object_ref (part));
+  return NULL;
 }
 
-gboolean
+EkPart *
 ek_session_append (EkSession  *self,
                    const char *message_id,
                    const char *part_id,
@@ -452,7 +485,7 @@ ek_session_append (EkSession  *self,
   EkMessage *message = g_hash_table_lookup (self->messages_by_id, message_id);
 
   if (message == NULL)
-    return FALSE;
+    return NULL;
   return ek_message_append (message, part_id, field, delta, len);
 }
 
@@ -630,4 +663,16 @@ ek_session_to_json (EkSession *self)
   node = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (node, array);
   return node;
+}
+
+EkStamp *
+ek_session_get_stamp (EkSession *self)
+{
+  return &self->stamp;
+}
+
+EkStamp *
+ek_session_get_status_stamp (EkSession *self)
+{
+  return &self->status_stamp;
 }

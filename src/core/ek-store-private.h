@@ -28,9 +28,9 @@ void        ek_part_append         (EkPart     *self,
 EkMessage  *ek_message_new         (JsonObject *info);
 void        ek_message_update      (EkMessage  *self,
                                     JsonObject *info);
-void        ek_message_upsert_part (EkMessage  *self,
+EkPart     *ek_message_upsert_part (EkMessage  *self,
                                     JsonObject *part);
-gboolean    ek_message_append      (EkMessage  *self,
+EkPart     *ek_message_append      (EkMessage  *self,
                                     const char *part_id,
                                     const char *field,
                                     const char *delta,
@@ -54,14 +54,14 @@ void        ek_session_add_request     (EkSession  *self,
 gboolean    ek_session_remove_request  (EkSession  *self,
                                         EkRequestKind kind,
                                         const char *request_id);
-void        ek_session_upsert_message  (EkSession  *self,
+EkMessage  *ek_session_upsert_message  (EkSession  *self,
                                         JsonObject *info);
 gboolean    ek_session_remove_message  (EkSession  *self,
                                         const char *message_id);
-void        ek_session_upsert_part     (EkSession  *self,
+EkPart     *ek_session_upsert_part     (EkSession  *self,
                                         const char *message_id,
                                         JsonObject *part);
-gboolean    ek_session_append          (EkSession  *self,
+EkPart     *ek_session_append          (EkSession  *self,
                                         const char *message_id,
                                         const char *part_id,
                                         const char *field,
@@ -70,5 +70,26 @@ gboolean    ek_session_append          (EkSession  *self,
 gboolean    ek_session_remove_part     (EkSession  *self,
                                         const char *message_id,
                                         const char *part_id);
+
+/* Stamps for merging a refetch with live events: each object remembers the
+ * store sequence number of the last event that changed it. */
+typedef struct
+{
+  guint64 own;      /* the object's own data (info, part, status) */
+  guint64 touched;  /* it or anything in it */
+} EkStamp;
+
+EkStamp    *ek_session_get_stamp        (EkSession  *self);
+EkStamp    *ek_session_get_status_stamp (EkSession  *self);
+EkStamp    *ek_message_get_stamp        (EkMessage  *self);
+EkStamp    *ek_part_get_stamp           (EkPart     *self);
+EkRequest  *ek_session_lookup_request   (EkSession  *self,
+                                         EkRequestKind kind,
+                                         const char *request_id);
+GPtrArray  *ek_session_dup_requests     (EkSession  *self,
+                                         EkRequestKind kind);
+guint64     ek_request_get_seq          (EkRequest  *self);
+void        ek_request_set_seq          (EkRequest  *self,
+                                         guint64     seq);
 
 G_END_DECLS

@@ -24,6 +24,28 @@ void        ek_store_apply           (EkStore   *self,
 void        ek_store_apply_batch     (EkStore   *self,
                                       GPtrArray *events);
 guint64     ek_store_get_n_applied   (EkStore   *self);
+
+/* Merging what a refetch brought with what live events did meanwhile:
+ * take a mark before the request, pass it with the answer.  Whatever a
+ * live event changed after the mark wins over the fetched data; whatever
+ * it removed stays removed. */
+guint64     ek_store_get_mark        (EkStore    *self);
+void        ek_store_sync_sessions   (EkStore    *self,
+                                      JsonArray  *sessions,
+                                      guint64     mark,
+                                      gboolean    complete);
+void        ek_store_sync_statuses   (EkStore    *self,
+                                      JsonObject *statuses,
+                                      guint64     mark);
+void        ek_store_sync_requests   (EkStore    *self,
+                                      EkRequestKind kind,
+                                      JsonArray  *requests,
+                                      guint64     mark);
+void        ek_store_sync_history    (EkStore    *self,
+                                      const char *session_id,
+                                      JsonArray  *messages,
+                                      guint64     mark,
+                                      gboolean    complete);
 guint64     ek_store_get_n_skipped   (EkStore   *self);
 
 G_END_DECLS
