@@ -587,19 +587,20 @@ sync_parts (EkStore   *self,
  * ek_store_sync_history:
  * @messages: `GET /session/{id}/message`'s answer, `[{info, parts}]`
  *   oldest first
- * @complete: whether @messages is the whole history; if not (a page of
- *   the newest), messages older than its first are left alone
+ * @range: what @messages covers: store messages missing from it are
+ *   removed only within that range
  */
 void
-ek_store_sync_history (EkStore    *self,
-                       const char *session_id,
-                       JsonArray  *messages,
-                       guint64     mark,
-                       gboolean    complete)
+ek_store_sync_history (EkStore     *self,
+                       const char  *session_id,
+                       JsonArray   *messages,
+                       guint64      mark,
+                       EkSyncRange  range)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_free);
   EkMessage *oldest = NULL;
+  EkMessage *newest = NULL;
   EkSession *session;
   GListModel *list;
 
@@ -631,6 +632,8 @@ ek_store_sync_history (EkStore    *self,
                   mark);
       if (oldest == NULL || ek_message_compare (message, oldest, NULL) < 0)
         oldest = message;
+      if (newest == NULL || ek_message_compare (message, newest, NULL) > 0)
+        newest = message;
     }
 
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
@@ -640,7 +643,9 @@ ek_store_sync_history (EkStore    *self,
       if (g_hash_table_contains (seen, ek_message_get_id (message)) ||
           ek_message_get_stamp (message)->touched > mark)
         continue;
-      if (!complete && (oldest == NULL || ek_message_compare (message, oldest, NULL) < 0))
+      if (range != EK_SYNC_WHOLE && (oldest == NULL || ek_message_compare (message, oldest, NULL) < 0))
+        continue;
+      if (range == EK_SYNC_PAGE && ek_message_compare (message, newest, NULL) > 0)
         continue;
       g_ptr_array_add (gone, g_strdup (ek_message_get_id (message)));
     }

@@ -41,11 +41,20 @@ void        ek_store_sync_requests   (EkStore    *self,
                                       EkRequestKind kind,
                                       JsonArray  *requests,
                                       guint64     mark);
+/* what a fetched history covers: messages of the store missing from it
+ * are removed only within that range */
+typedef enum
+{
+  EK_SYNC_WHOLE,   /* the whole history */
+  EK_SYNC_NEWEST,  /* a page of the newest: everything from its oldest on */
+  EK_SYNC_PAGE,    /* an older page: from its oldest to its newest */
+} EkSyncRange;
+
 void        ek_store_sync_history    (EkStore    *self,
                                       const char *session_id,
                                       JsonArray  *messages,
                                       guint64     mark,
-                                      gboolean    complete);
+                                      EkSyncRange range);
 guint64     ek_store_get_n_skipped   (EkStore   *self);
 
 G_END_DECLS
