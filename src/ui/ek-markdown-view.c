@@ -1,0 +1,2392 @@
+/* ek-markdown-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Shows Markdown (as written by an assistant) with GTK widgets: one widget
+ * per top-level block, stacked vertically.
+ *
+ * Streaming.  The text is set again and again, each time a little longer.
+ * The text is cut into "segments" at lines where a whole-document parse
+ * would certainly start a new top-level block (and at every top-level list
+ * item, so long lists are not one block).  A segment is parsed by md4c on
+ * its own.  When the new text extends the old one, only the segments from
+ * the last one of the previous render onward are cut and parsed again, and
+ * their new blocks are compared with the old ones: equal blocks keep their
+ * widgets, blocks whose shape is unchanged are updated in place, the rest
+ * are built.  The cost of an update does not depend on the length of the
+ * text already rendered, apart from the prefix comparison.
+ *
+ * The splitter errs on the side of merging: a line it cannot classify
+ * stays in the current segment, which is always correct because md4c
+ * parses the segment as a whole.  It only starts a segment at a line whose
+ * meaning does not depend on what follows.
+ *
+ * Safety.  Every piece of text from the server goes through
+ * g_markup_escape_text(); the only markup is the one built here.  Raw HTML
+ * is disabled in the parser, so "<b>" stays literal text, and so do
+ * entities such as "&amp;".  Links are clickable only for http, https,
+ * mailto and file URIs, and only open when clicked.
+ */
+
+#include <string.h>
+
+#include <md4c.h>
+
+#include "ek-code-block.h"
+#include "ek-markdown-view.h"
+
+#define PARSER_FLAGS (MD_FLAG_TABLES | \
+                      MD_FLAG_STRIKETHROUGH | \
+                      MD_FLAG_TASKLISTS | \
+                      MD_FLAG_PERMISSIVEAUTOLINKS | \
+                      MD_FLAG_NOHTML)
+
+#define BLOCK_SPACING         12
+#define HEADING_SPACING       18
+#define AFTER_HEADING_SPACING  6
+#define ITEM_SPACING           6
+#define TABLE_CELL_MAX_CHARS  40
+
+#define CSS_DATA_KEY     "ek-markdown-view-css"
+#define CONTENT_DATA_KEY "ek-markdown-content"
+
+/* ------------------------------------------------------------------------ */
+/* Parsed blocks                                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef enum
+{
+  NODE_DOCUMENT,
+  NODE_PARAGRAPH,
+  NODE_HEADING,
+  NODE_CODE,
+  NODE_RULE,
+  NODE_QUOTE,
+  NODE_LIST,
+  NODE_ITEM,
+  NODE_TABLE,
+  NODE_ROW,
+  NODE_CELL,
+} NodeKind;
+
+typedef struct _Node Node;
+
+struct _Node
+{
+  NodeKind   kind;
+  Node      *parent;
+  GPtrArray *children;   /* (element-type Node) */
+  GString   *markup;     /* inline Pango markup, built from escaped text */
+  GString   *text;       /* plain text; the code of a code block */
+  char      *lang;       /* code block language word */
+  GtkWidget *widget;     /* (unowned) the widget showing this node */
+  guint      number;     /* list: first number; item: its number */
+  guint8     level;      /* heading level */
+  char       mark;       /* list: bullet character or delimiter */
+  gint8      task;       /* item: 0 not a task, 1 open, 2 done */
+  gint8      align;      /* cell: MD_ALIGN */
+  guint      ordered : 1;
+  guint      header : 1;
+  guint      continued : 1; /* top-level list continuing the previous one */
+};
+
+static void
+node_free (gpointer data)
+{
+  Node *node = data;
+
+  if (node == NULL)
+    return;
+
+  g_ptr_array_unref (node->children);
+  g_string_free (node->markup, TRUE);
+  g_string_free (node->text, TRUE);
+  g_free (node->lang);
+  g_free (node);
+}
+
+static Node *
+node_new (NodeKind  kind,
+          Node     *parent)
+{
+  Node *node = g_new0 (Node, 1);
+
+  node->kind = kind;
+  node->parent = parent;
+  node->children = g_ptr_array_new_with_free_func (node_free);
+  node->markup = g_string_new (NULL);
+  node->text = g_string_new (NULL);
+
+  if (parent != NULL)
+    g_ptr_array_add (parent->children, node);
+
+  return node;
+}
+
+static gboolean
+node_equal (const Node *a,
+            const Node *b)
+{
+  if (a->kind != b->kind ||
+      a->number != b->number ||
+      a->level != b->level ||
+      a->mark != b->mark ||
+      a->task != b->task ||
+      a->align != b->align ||
+      a->ordered != b->ordered ||
+      a->header != b->header ||
+      a->children->len != b->children->len ||
+      g_strcmp0 (a->lang, b->lang) != 0 ||
+      !g_string_equal (a->markup, b->markup) ||
+      !g_string_equal (a->text, b->text))
+    return FALSE;
+
+  for (guint i = 0; i < a->children->len; i++)
+    {
+      if (!node_equal (g_ptr_array_index (a->children, i),
+                       g_ptr_array_index (b->children, i)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Numbers the items of ordered lists from their list's first number. */
+static void
+node_number_lists (Node *node)
+{
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      Node *child = g_ptr_array_index (node->children, i);
+
+      if (node->kind == NODE_LIST && node->ordered)
+        child->number = node->number + i;
+
+      node_number_lists (child);
+    }
+}
+
+static guint
+list_next_number (const Node *list)
+{
+  return list->number + list->children->len;
+}
+
+/* ------------------------------------------------------------------------ */
+/* md4c to nodes                                                            */
+/* ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  Node      *root;
+  Node      *current;   /* innermost open block */
+  Node      *leaf;      /* where inline content goes, or NULL */
+  GPtrArray *closers;   /* closing tags of the open spans */
+  gboolean   in_head;
+} Parser;
+
+static char *
+attribute_dup (const MD_ATTRIBUTE *attr)
+{
+  GString *str;
+
+  if (attr == NULL || attr->text == NULL || attr->size == 0)
+    return NULL;
+
+  str = g_string_sized_new (attr->size);
+  for (guint i = 0; attr->substr_offsets[i] < attr->size; i++)
+    {
+      MD_OFFSET begin = attr->substr_offsets[i];
+      MD_OFFSET end = attr->substr_offsets[i + 1];
+
+      if (attr->substr_types[i] == MD_TEXT_NULLCHAR)
+        g_string_append (str, "\xef\xbf\xbd");
+      else
+        g_string_append_len (str, attr->text + begin, end - begin);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+static Node *
+parser_leaf (Parser *p)
+{
+  if (p->leaf != NULL)
+    return p->leaf;
+
+  switch (p->current->kind)
+    {
+    case NODE_PARAGRAPH:
+    case NODE_HEADING:
+    case NODE_CELL:
+    case NODE_CODE:
+      p->leaf = p->current;
+      break;
+
+    case NODE_DOCUMENT:
+    case NODE_RULE:
+    case NODE_QUOTE:
+    case NODE_LIST:
+    case NODE_ITEM:
+    case NODE_TABLE:
+    case NODE_ROW:
+    default:
+      /* Text of a tight list item: give it a paragraph of its own. */
+      p->leaf = node_new (NODE_PARAGRAPH, p->current);
+      break;
+    }
+
+  return p->leaf;
+}
+
+static int
+parser_enter_block (MD_BLOCKTYPE  type,
+                    void         *detail,
+                    void         *user_data)
+{
+  Parser *p = user_data;
+  Node *node;
+
+  p->leaf = NULL;
+
+  switch (type)
+    {
+    case MD_BLOCK_DOC:
+      return 0;
+
+    case MD_BLOCK_THEAD:
+      p->in_head = TRUE;
+      return 0;
+
+    case MD_BLOCK_TBODY:
+      p->in_head = FALSE;
+      return 0;
+
+    case MD_BLOCK_QUOTE:
+      node = node_new (NODE_QUOTE, p->current);
+      break;
+
+    case MD_BLOCK_UL:
+      {
+        MD_BLOCK_UL_DETAIL *ul = detail;
+
+        node = node_new (NODE_LIST, p->current);
+        node->mark = ul->mark;
+      }
+      break;
+
+    case MD_BLOCK_OL:
+      {
+        MD_BLOCK_OL_DETAIL *ol = detail;
+
+        node = node_new (NODE_LIST, p->current);
+        node->ordered = TRUE;
+        node->number = ol->start;
+        node->mark = ol->mark_delimiter;
+      }
+      break;
+
+    case MD_BLOCK_LI:
+      {
+        MD_BLOCK_LI_DETAIL *li = detail;
+
+        node = node_new (NODE_ITEM, p->current);
+        if (li->is_task)
+          node->task = (li->task_mark == 'x' || li->task_mark == 'X') ? 2 : 1;
+      }
+      break;
+
+    case MD_BLOCK_HR:
+      node = node_new (NODE_RULE, p->current);
+      break;
+
+    case MD_BLOCK_H:
+      {
+        MD_BLOCK_H_DETAIL *h = detail;
+
+        node = node_new (NODE_HEADING, p->current);
+        node->level = CLAMP (h->level, 1, 6);
+      }
+      break;
+
+    case MD_BLOCK_CODE:
+      {
+        MD_BLOCK_CODE_DETAIL *code = detail;
+
+        node = node_new (NODE_CODE, p->current);
+        node->lang = attribute_dup (&code->lang);
+      }
+      break;
+
+    case MD_BLOCK_HTML:
+      /* Not produced with MD_FLAG_NOHTML; show it verbatim if it is. */
+      node = node_new (NODE_CODE, p->current);
+      break;
+
+    case MD_BLOCK_TABLE:
+      node = node_new (NODE_TABLE, p->current);
+      break;
+
+    case MD_BLOCK_TR:
+      node = node_new (NODE_ROW, p->current);
+      node->header = p->in_head;
+      break;
+
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+      {
+        MD_BLOCK_TD_DETAIL *td = detail;
+
+        node = node_new (NODE_CELL, p->current);
+        node->header = type == MD_BLOCK_TH;
+        node->align = td->align;
+      }
+      break;
+
+    case MD_BLOCK_P:
+    default:
+      node = node_new (NODE_PARAGRAPH, p->current);
+      break;
+    }
+
+  p->current = node;
+
+  return 0;
+}
+
+static int
+parser_leave_block (MD_BLOCKTYPE  type,
+                    void         *detail,
+                    void         *user_data)
+{
+  Parser *p = user_data;
+
+  p->leaf = NULL;
+
+  if (type == MD_BLOCK_DOC || type == MD_BLOCK_THEAD || type == MD_BLOCK_TBODY)
+    return 0;
+
+  if (p->current->parent != NULL)
+    p->current = p->current->parent;
+
+  return 0;
+}
+
+/**
+ * ek_markdown_uri_is_allowed:
+ * @uri: a link destination
+ *
+ * Returns: whether a link to @uri may be made clickable: http, https,
+ *   mailto and file URIs only
+ */
+gboolean
+ek_markdown_uri_is_allowed (const char *uri)
+{
+  static const char * const schemes[] = { "http", "https", "mailto", "file" };
+  g_autofree char *scheme = NULL;
+
+  if (uri == NULL)
+    return FALSE;
+
+  /* No control characters or spaces anywhere in the URI. */
+  for (const char *s = uri; *s != '\0'; s++)
+    {
+      if ((guchar) *s <= 0x20 || *s == 0x7f)
+        return FALSE;
+    }
+
+  scheme = g_uri_parse_scheme (uri);
+  if (scheme == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (schemes); i++)
+    {
+      if (g_ascii_strcasecmp (scheme, schemes[i]) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static int
+parser_enter_span (MD_SPANTYPE  type,
+                   void        *detail,
+                   void        *user_data)
+{
+  Parser *p = user_data;
+  Node *leaf = parser_leaf (p);
+  const char *open = "";
+  const char *close = "";
+  g_autofree char *link = NULL;
+
+  switch (type)
+    {
+    case MD_SPAN_EM:
+      open = "<i>";
+      close = "</i>";
+      break;
+
+    case MD_SPAN_STRONG:
+      open = "<b>";
+      close = "</b>";
+      break;
+
+    case MD_SPAN_DEL:
+      open = "<s>";
+      close = "</s>";
+      break;
+
+    case MD_SPAN_U:
+      open = "<u>";
+      close = "</u>";
+      break;
+
+    case MD_SPAN_CODE:
+      open = "<span font_family=\"monospace\" background=\"#808080\" bgalpha=\"18%\">";
+      close = "</span>";
+      break;
+
+    case MD_SPAN_A:
+      {
+        MD_SPAN_A_DETAIL *a = detail;
+        g_autofree char *href = attribute_dup (&a->href);
+
+        if (ek_markdown_uri_is_allowed (href))
+          {
+            g_autofree char *escaped = g_markup_escape_text (href, -1);
+
+            /* The title shows the destination as a tooltip, so the text of
+             * a link cannot hide where it goes. */
+            link = g_strdup_printf ("<a href=\"%s\" title=\"%s\">", escaped, escaped);
+            open = link;
+            close = "</a>";
+          }
+      }
+      break;
+
+    case MD_SPAN_IMG:
+    case MD_SPAN_LATEXMATH:
+    case MD_SPAN_LATEXMATH_DISPLAY:
+    case MD_SPAN_WIKILINK:
+    default:
+      /* Images show their alternative text; nothing is loaded. */
+      break;
+    }
+
+  if (leaf->kind != NODE_CODE)
+    g_string_append (leaf->markup, open);
+  g_ptr_array_add (p->closers, (gpointer) close);
+
+  return 0;
+}
+
+static int
+parser_leave_span (MD_SPANTYPE  type,
+                   void        *detail,
+                   void        *user_data)
+{
+  Parser *p = user_data;
+  Node *leaf = parser_leaf (p);
+  const char *close;
+
+  if (p->closers->len == 0)
+    return 0;
+
+  close = g_ptr_array_steal_index (p->closers, p->closers->len - 1);
+  if (leaf->kind != NODE_CODE)
+    g_string_append (leaf->markup, close);
+
+  return 0;
+}
+
+static void
+leaf_append (Node       *leaf,
+             const char *text,
+             gsize       size)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, size);
+
+  g_string_append (leaf->markup, escaped);
+  g_string_append_len (leaf->text, text, size);
+}
+
+static int
+parser_text (MD_TEXTTYPE    type,
+             const MD_CHAR *text,
+             MD_SIZE        size,
+             void          *user_data)
+{
+  Parser *p = user_data;
+  Node *leaf = parser_leaf (p);
+
+  if (leaf->kind == NODE_CODE)
+    {
+      if (type == MD_TEXT_NULLCHAR)
+        g_string_append (leaf->text, "\xef\xbf\xbd");
+      else
+        g_string_append_len (leaf->text, text, size);
+      return 0;
+    }
+
+  switch (type)
+    {
+    case MD_TEXT_NULLCHAR:
+      leaf_append (leaf, "\xef\xbf\xbd", 3);
+      break;
+
+    case MD_TEXT_BR:
+      leaf_append (leaf, "\n", 1);
+      break;
+
+    case MD_TEXT_SOFTBR:
+      leaf_append (leaf, " ", 1);
+      break;
+
+    case MD_TEXT_NORMAL:
+    case MD_TEXT_ENTITY:  /* kept as written */
+    case MD_TEXT_CODE:
+    case MD_TEXT_HTML:
+    case MD_TEXT_LATEXMATH:
+    default:
+      leaf_append (leaf, text, size);
+      break;
+    }
+
+  return 0;
+}
+
+/* Returns the top-level blocks of @text. */
+static GPtrArray *
+parse_blocks (const char *text,
+              gsize       len)
+{
+  const MD_PARSER parser = {
+    0,
+    PARSER_FLAGS,
+    parser_enter_block,
+    parser_leave_block,
+    parser_enter_span,
+    parser_leave_span,
+    parser_text,
+    NULL,
+    NULL,
+  };
+  Parser p = { 0, };
+  GPtrArray *blocks;
+
+  p.root = node_new (NODE_DOCUMENT, NULL);
+  p.current = p.root;
+  p.closers = g_ptr_array_new ();
+
+  /* md4c only fails when out of memory; keep whatever it produced. */
+  md_parse (text, (MD_SIZE) MIN (len, (gsize) G_MAXUINT32), &parser, &p);
+
+  g_ptr_array_unref (p.closers);
+
+  blocks = g_ptr_array_new_with_free_func (node_free);
+  for (guint i = 0; i < p.root->children->len; i++)
+    {
+      Node *child = g_ptr_array_index (p.root->children, i);
+
+      child->parent = NULL;
+      node_number_lists (child);
+      g_ptr_array_add (blocks, child);
+    }
+  g_ptr_array_set_free_func (p.root->children, NULL);
+  node_free (p.root);
+
+  return blocks;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Cutting text into segments                                               */
+/* ------------------------------------------------------------------------ */
+
+typedef enum
+{
+  SPLIT_NONE,       /* nothing yet */
+  SPLIT_PARAGRAPH,  /* paragraph, table, setext heading, lazy lines */
+  SPLIT_FENCE,      /* inside a top-level fenced code block */
+  SPLIT_INDENTED,   /* top-level indented code block */
+  SPLIT_QUOTE,      /* top-level block quote */
+  SPLIT_ITEM,       /* top-level list item */
+  SPLIT_CLOSED,     /* after a heading, a rule or a closed fence */
+} SplitKind;
+
+typedef struct
+{
+  guint8 kind;          /* SplitKind */
+  guint8 prev_blank;    /* the previous line was blank */
+  guint8 in_defs;       /* the previous line was a link reference definition */
+  guint8 ordered;       /* SPLIT_ITEM: ordered list */
+  char   list_mark;     /* SPLIT_ITEM: bullet character or delimiter */
+  char   fence_char;    /* SPLIT_FENCE */
+  guint  fence_len;     /* SPLIT_FENCE */
+  guint  item_indent;   /* SPLIT_ITEM: lines indented this much are content */
+} SplitState;
+
+typedef struct
+{
+  gsize      start;          /* byte offset of its first line */
+  SplitState state;          /* splitter state before its first line */
+  guint      first_block;    /* index of its first block */
+  gboolean   continues_list; /* starts with an item of the previous list */
+} Segment;
+
+typedef struct
+{
+  gsize offset;
+  gsize len;
+} Definition;
+
+typedef struct
+{
+  gsize       end;       /* offset after the line's newline */
+  const char *rest;      /* the line after its indentation */
+  gsize       rest_len;  /* without newline and carriage return */
+  guint       indent;    /* indentation in columns */
+  gboolean    blank;
+  gboolean    complete;  /* ends with a newline */
+} Line;
+
+static void
+read_line (const char *text,
+           gsize       len,
+           gsize       pos,
+           Line       *line)
+{
+  const char *nl = memchr (text + pos, '\n', len - pos);
+  gsize content_end = nl != NULL ? (gsize) (nl - text) : len;
+  gsize i = pos;
+  guint column = 0;
+
+  line->complete = nl != NULL;
+  line->end = nl != NULL ? content_end + 1 : len;
+
+  for (; i < content_end && (text[i] == ' ' || text[i] == '\t'); i++)
+    column = text[i] == '\t' ? column + 4 - (column % 4) : column + 1;
+
+  if (content_end > i && text[content_end - 1] == '\r')
+    content_end--;
+
+  line->indent = column;
+  line->rest = text + i;
+  line->rest_len = content_end - i;
+  line->blank = line->rest_len == 0;
+}
+
+static gboolean
+blank_from (const char *s,
+            gsize       n,
+            gsize       i)
+{
+  for (; i < n; i++)
+    {
+      if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+space_or_end (const char *s,
+              gsize       n,
+              gsize       i)
+{
+  return i >= n || s[i] == ' ' || s[i] == '\t';
+}
+
+static gboolean
+match_fence_open (const char *s,
+                  gsize       n,
+                  char       *fence_char,
+                  guint      *fence_len)
+{
+  gsize i = 0;
+
+  if (n == 0 || (s[0] != '`' && s[0] != '~'))
+    return FALSE;
+
+  while (i < n && s[i] == s[0])
+    i++;
+
+  if (i < 3)
+    return FALSE;
+
+  if (s[0] == '`' && memchr (s + i, '`', n - i) != NULL)
+    return FALSE;
+
+  *fence_char = s[0];
+  *fence_len = i;
+
+  return TRUE;
+}
+
+static gboolean
+match_fence_close (const char *s,
+                   gsize       n,
+                   char        fence_char,
+                   guint       fence_len)
+{
+  gsize i = 0;
+
+  while (i < n && s[i] == fence_char)
+    i++;
+
+  return i >= fence_len && blank_from (s, n, i);
+}
+
+static gboolean
+match_atx_heading (const char *s,
+                   gsize       n)
+{
+  gsize i = 0;
+
+  while (i < n && s[i] == '#')
+    i++;
+
+  return i >= 1 && i <= 6 && space_or_end (s, n, i);
+}
+
+static gboolean
+match_rule (const char *s,
+            gsize       n)
+{
+  guint count = 0;
+
+  if (n == 0 || (s[0] != '-' && s[0] != '*' && s[0] != '_'))
+    return FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (s[i] == s[0])
+        count++;
+      else if (s[i] != ' ' && s[i] != '\t')
+        return FALSE;
+    }
+
+  return count >= 3;
+}
+
+/* "---" that could be a setext heading underline. */
+static gboolean
+match_setext_dashes (const char *s,
+                     gsize       n)
+{
+  gsize i = 0;
+
+  while (i < n && s[i] == '-')
+    i++;
+
+  return i > 0 && blank_from (s, n, i);
+}
+
+static gboolean
+match_bullet (const char *s,
+              gsize       n,
+              char       *mark,
+              guint      *width,
+              gboolean   *empty)
+{
+  if (n == 0 || (s[0] != '-' && s[0] != '*' && s[0] != '+'))
+    return FALSE;
+
+  if (!space_or_end (s, n, 1))
+    return FALSE;
+
+  *mark = s[0];
+  *width = 1;
+  *empty = blank_from (s, n, 1);
+
+  return TRUE;
+}
+
+static gboolean
+match_ordered (const char *s,
+               gsize       n,
+               guint      *number,
+               char       *delim,
+               guint      *width,
+               gboolean   *empty)
+{
+  gsize i = 0;
+  guint value = 0;
+
+  while (i < n && i < 9 && g_ascii_isdigit (s[i]))
+    {
+      value = value * 10 + (guint) (s[i] - '0');
+      i++;
+    }
+
+  if (i == 0 || i >= n || (s[i] != '.' && s[i] != ')'))
+    return FALSE;
+
+  if (!space_or_end (s, n, i + 1))
+    return FALSE;
+
+  *number = value;
+  *delim = s[i];
+  *width = i + 1;
+  *empty = blank_from (s, n, i + 1);
+
+  return TRUE;
+}
+
+/* "[label]: destination" */
+static gboolean
+match_definition (const char *s,
+                  gsize       n)
+{
+  gsize i;
+
+  if (n < 4 || s[0] != '[')
+    return FALSE;
+
+  for (i = 1; i < n && s[i] != ']'; i++)
+    {
+      if (s[i] == '\\')
+        i++;
+      else if (s[i] == '[')
+        return FALSE;
+    }
+
+  return i > 1 && i + 1 < n && s[i] == ']' && s[i + 1] == ':';
+}
+
+/* Feeds one line to the splitter.  Returns whether the line starts a new
+ * segment; @continues tells whether that segment is an item of the list
+ * the previous segment is an item of. */
+static gboolean
+split_feed_line (SplitState *st,
+                 const Line *line,
+                 gboolean   *continues,
+                 gboolean   *is_definition)
+{
+  const char *s = line->rest;
+  gsize n = line->rest_len;
+  gboolean fresh;
+  char fence_char;
+  guint fence_len;
+  char mark;
+  guint width;
+  guint number;
+  gboolean empty;
+
+  *continues = FALSE;
+  *is_definition = FALSE;
+
+  if (st->kind == SPLIT_FENCE)
+    {
+      if (!line->blank && line->indent < 4 &&
+          match_fence_close (s, n, st->fence_char, st->fence_len))
+        st->kind = SPLIT_CLOSED;
+      st->prev_blank = FALSE;
+      return FALSE;
+    }
+
+  if (line->blank)
+    {
+      st->prev_blank = TRUE;
+      st->in_defs = FALSE;
+      return FALSE;
+    }
+
+  /* Whether no paragraph is open that this line could continue. */
+  fresh = st->prev_blank ||
+          st->kind == SPLIT_NONE ||
+          st->kind == SPLIT_CLOSED ||
+          st->kind == SPLIT_INDENTED;
+
+  if (st->kind == SPLIT_ITEM && line->indent >= st->item_indent)
+    goto merge;
+
+  if (line->indent >= 4)
+    {
+      if (st->kind == SPLIT_INDENTED || !fresh)
+        goto merge;
+      st->kind = SPLIT_INDENTED;
+      goto split;
+    }
+
+  if (match_fence_open (s, n, &fence_char, &fence_len))
+    {
+      st->kind = SPLIT_FENCE;
+      st->fence_char = fence_char;
+      st->fence_len = fence_len;
+      goto split;
+    }
+
+  if (match_atx_heading (s, n))
+    {
+      st->kind = SPLIT_CLOSED;
+      goto split;
+    }
+
+  if (s[0] == '>')
+    {
+      if (st->kind == SPLIT_QUOTE && !st->prev_blank)
+        goto merge;
+      st->kind = SPLIT_QUOTE;
+      goto split;
+    }
+
+  if (match_rule (s, n))
+    {
+      if (!fresh && match_setext_dashes (s, n))
+        goto merge;
+      st->kind = SPLIT_CLOSED;
+      goto split;
+    }
+
+  if (match_bullet (s, n, &mark, &width, &empty))
+    {
+      /* An empty item cannot interrupt a paragraph ("-" may underline it). */
+      if (empty && !fresh)
+        goto merge;
+      *continues = st->kind == SPLIT_ITEM && !st->ordered && st->list_mark == mark;
+      st->kind = SPLIT_ITEM;
+      st->ordered = FALSE;
+      st->list_mark = mark;
+      st->item_indent = line->indent + width + 1;
+      goto split;
+    }
+
+  if (match_ordered (s, n, &number, &mark, &width, &empty))
+    {
+      gboolean same_list = st->kind == SPLIT_ITEM && st->ordered && st->list_mark == mark;
+
+      /* A new list interrupts a paragraph only when it starts at 1. */
+      if (!same_list && !fresh && (number != 1 || empty))
+        goto merge;
+      *continues = same_list;
+      st->kind = SPLIT_ITEM;
+      st->ordered = TRUE;
+      st->list_mark = mark;
+      st->item_indent = line->indent + width + 1;
+      goto split;
+    }
+
+  if (fresh)
+    {
+      st->kind = SPLIT_PARAGRAPH;
+      *is_definition = match_definition (s, n);
+      st->in_defs = *is_definition;
+      goto split_keep_defs;
+    }
+
+  /* Paragraph continuation or lazy continuation line. */
+  *is_definition = st->in_defs && match_definition (s, n);
+  st->in_defs = *is_definition;
+  st->prev_blank = FALSE;
+  return FALSE;
+
+merge:
+  st->prev_blank = FALSE;
+  st->in_defs = FALSE;
+  return FALSE;
+
+split:
+  st->in_defs = FALSE;
+split_keep_defs:
+  st->prev_blank = FALSE;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The widget                                                               */
+/* ------------------------------------------------------------------------ */
+
+struct _EkMarkdownView
+{
+  GtkWidget  parent_instance;
+
+  GString   *text;
+  GArray    *segments;     /* (element-type Segment) */
+  GPtrArray *blocks;       /* (element-type Node): top-level, shown */
+  GArray    *definitions;  /* (element-type Definition) */
+  GString   *defs_text;    /* the definitions, each after a blank line */
+  guint      n_def_blocks; /* blocks that defs_text alone parses to */
+
+  guint      n_built;
+  guint      n_updated;
+};
+
+G_DEFINE_FINAL_TYPE (EkMarkdownView, ek_markdown_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char markdown_css[] =
+  "/* Keep in sync with ek-markdown-view.c (a test compares them). */\n"
+  ".markdown label.md-list-marker {\n"
+  "  font-feature-settings: \"tnum\";\n"
+  "}\n"
+  "\n"
+  ".markdown checkbutton.md-task {\n"
+  "  padding: 0;\n"
+  "  margin: 1px 0 0 0;\n"
+  "  min-height: 0;\n"
+  "}\n"
+  "\n"
+  ".markdown .blockquote {\n"
+  "  border-left: 3px solid alpha(currentColor, 0.25);\n"
+  "  padding: 2px 0 2px 12px;\n"
+  "  color: alpha(currentColor, 0.8);\n"
+  "}\n"
+  "\n"
+  ".markdown separator.md-rule {\n"
+  "  margin-top: 6px;\n"
+  "  margin-bottom: 6px;\n"
+  "}\n"
+  "\n"
+  "codeblock.code-block {\n"
+  "  border-radius: 8px;\n"
+  "  border: 1px solid alpha(currentColor, 0.12);\n"
+  "  background-color: alpha(currentColor, 0.04);\n"
+  "}\n"
+  "\n"
+  "codeblock.code-block > .code-block-header {\n"
+  "  padding: 2px 4px 2px 12px;\n"
+  "  border-bottom: 1px solid alpha(currentColor, 0.08);\n"
+  "}\n"
+  "\n"
+  "codeblock.code-block .code-block-copy {\n"
+  "  min-width: 24px;\n"
+  "  min-height: 24px;\n"
+  "  padding: 2px;\n"
+  "}\n"
+  "\n"
+  "codeblock.code-block textview.code-block-view,\n"
+  "codeblock.code-block textview.code-block-view > text {\n"
+  "  background-color: transparent;\n"
+  "}\n"
+  "\n"
+  ".markdown grid.md-table {\n"
+  "  border: 1px solid alpha(currentColor, 0.15);\n"
+  "  border-radius: 8px;\n"
+  "}\n"
+  "\n"
+  ".markdown .md-table-cell {\n"
+  "  padding: 6px 12px;\n"
+  "}\n"
+  "\n"
+  ".markdown .md-table-cell.md-table-header {\n"
+  "  font-weight: bold;\n"
+  "  background-color: alpha(currentColor, 0.05);\n"
+  "  border-bottom: 1px solid alpha(currentColor, 0.15);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-table-cell.md-table-rule {\n"
+  "  border-top: 1px solid alpha(currentColor, 0.08);\n"
+  "}\n";
+
+/**
+ * ek_markdown_view_get_css:
+ *
+ * Returns: the style sheet that every #EkMarkdownView installs on its
+ *   display (the same rules as ek-markdown-view.css)
+ */
+const char *
+ek_markdown_view_get_css (void)
+{
+  return markdown_css;
+}
+
+static void
+ensure_css (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (display == NULL || g_object_get_data (G_OBJECT (display), CSS_DATA_KEY) != NULL)
+    return;
+
+  /* Just below the application priority: a style sheet the application
+   * loads itself (ek-markdown-view.css or its own rules) wins. */
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, markdown_css, -1);
+  gtk_style_context_add_provider_for_display (display,
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION - 1);
+  g_object_set_data_full (G_OBJECT (display), CSS_DATA_KEY,
+                          g_steal_pointer (&provider), g_object_unref);
+}
+
+/* --- Labels ------------------------------------------------------------- */
+
+static gboolean
+on_activate_link (GtkLabel   *label,
+                  const char *uri,
+                  gpointer    user_data)
+{
+  /* TRUE stops the default handler, which would open the URI. */
+  return !ek_markdown_uri_is_allowed (uri);
+}
+
+static void
+on_label_focus_changed (GtkWidget  *label,
+                        GParamSpec *pspec,
+                        gpointer    user_data)
+{
+  if (!gtk_widget_has_focus (label))
+    gtk_widget_set_focusable (label, FALSE);
+}
+
+static void
+label_set_markup (GtkWidget  *label,
+                  const char *markup)
+{
+  gtk_label_set_markup (GTK_LABEL (label), markup);
+
+  /* Selectable labels and labels with links make themselves focusable;
+   * see on_capture_pressed() for why they are not. */
+  if (!gtk_widget_has_focus (label))
+    gtk_widget_set_focusable (label, FALSE);
+}
+
+static GtkWidget *
+create_label (const char *markup,
+              const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  PangoAttrList *attrs = pango_attr_list_new ();
+
+  /* A hyphen where an identifier or URL was broken would be misread. */
+  pango_attr_list_insert (attrs, pango_attr_insert_hyphens_new (FALSE));
+  gtk_label_set_attributes (GTK_LABEL (label), attrs);
+  pango_attr_list_unref (attrs);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_yalign (GTK_LABEL (label), 0.0f);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_halign (label, GTK_ALIGN_FILL);
+  gtk_widget_add_css_class (label, css_class);
+  g_signal_connect (label, "activate-link", G_CALLBACK (on_activate_link), NULL);
+  g_signal_connect (label, "notify::has-focus", G_CALLBACK (on_label_focus_changed), NULL);
+
+  label_set_markup (label, markup);
+
+  return label;
+}
+
+static char *
+cell_markup (const Node *cell)
+{
+  if (cell->header)
+    return g_strdup_printf ("<b>%s</b>", cell->markup->str);
+
+  return g_strdup (cell->markup->str);
+}
+
+static void
+heading_add_classes (GtkWidget *label,
+                     guint      level)
+{
+  /* title-2 and title-3 differ only in weight; skip title-3 so that each
+   * of the first levels looks different. */
+  static const char * const classes[] = {
+    "title-1", "title-2", "title-4", "heading", "heading", "heading",
+  };
+  g_autofree char *level_class = g_strdup_printf ("md-heading-%u", level);
+
+  gtk_widget_add_css_class (label, classes[CLAMP (level, 1, 6) - 1]);
+  gtk_widget_add_css_class (label, level_class);
+}
+
+/* --- Building widgets ----------------------------------------------------- */
+
+static GtkWidget *build_widget (Node *node,
+                                guint depth);
+
+static char *
+marker_text (const Node *list,
+             const Node *item,
+             guint       depth)
+{
+  static const char * const bullets[] = { "\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa" };
+
+  if (item->task == 1)
+    return g_strdup ("[ ]");
+  if (item->task == 2)
+    return g_strdup ("[x]");
+  if (list->ordered)
+    return g_strdup_printf ("%u%c", item->number, list->mark);
+
+  return g_strdup (bullets[MIN (depth, G_N_ELEMENTS (bullets) - 1)]);
+}
+
+static GtkWidget *
+build_marker (const Node *list,
+              const Node *item,
+              guint       depth)
+{
+  GtkWidget *marker;
+
+  if (item->task != 0)
+    {
+      marker = gtk_check_button_new ();
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (marker), item->task == 2);
+      gtk_widget_set_can_target (marker, FALSE);
+      gtk_widget_set_focusable (marker, FALSE);
+      gtk_widget_add_css_class (marker, "md-task");
+    }
+  else
+    {
+      g_autofree char *text = marker_text (list, item, depth);
+
+      marker = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (marker), list->ordered ? 1.0f : 0.5f);
+      gtk_label_set_width_chars (GTK_LABEL (marker), list->ordered ? MAX (3, (int) strlen (text)) : 2);
+      gtk_widget_add_css_class (marker, "md-list-marker");
+    }
+
+  gtk_widget_set_valign (marker, GTK_ALIGN_START);
+
+  return marker;
+}
+
+static GtkWidget *
+item_content (GtkWidget *row)
+{
+  return g_object_get_data (G_OBJECT (row), CONTENT_DATA_KEY);
+}
+
+static GtkWidget *
+build_item (Node  *list,
+            Node  *item,
+            guint  depth)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, ITEM_SPACING);
+
+  gtk_widget_add_css_class (row, "md-list-item");
+  gtk_box_append (GTK_BOX (row), build_marker (list, item, depth));
+
+  gtk_widget_set_hexpand (content, TRUE);
+  gtk_box_append (GTK_BOX (row), content);
+  g_object_set_data (G_OBJECT (row), CONTENT_DATA_KEY, content);
+
+  for (guint i = 0; i < item->children->len; i++)
+    gtk_box_append (GTK_BOX (content),
+                    build_widget (g_ptr_array_index (item->children, i), depth + 1));
+
+  item->widget = row;
+
+  return row;
+}
+
+static GtkWidget *
+build_cell (Node *cell,
+            guint row_index)
+{
+  g_autofree char *markup = cell_markup (cell);
+  GtkWidget *label = create_label (markup, "md-table-cell");
+  float xalign = 0.0f;
+
+  if (cell->align == MD_ALIGN_CENTER)
+    xalign = 0.5f;
+  else if (cell->align == MD_ALIGN_RIGHT)
+    xalign = 1.0f;
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), TABLE_CELL_MAX_CHARS);
+  if (cell->header)
+    gtk_widget_add_css_class (label, "md-table-header");
+  else if (row_index > 1)
+    gtk_widget_add_css_class (label, "md-table-rule");
+
+  cell->widget = label;
+
+  return label;
+}
+
+static void
+attach_row (GtkWidget *grid,
+            Node      *row,
+            guint      row_index)
+{
+  for (guint c = 0; c < row->children->len; c++)
+    gtk_grid_attach (GTK_GRID (grid),
+                     build_cell (g_ptr_array_index (row->children, c), row_index),
+                     c, row_index, 1, 1);
+}
+
+static GtkWidget *
+build_table (Node *table)
+{
+  GtkWidget *grid = gtk_grid_new ();
+
+  /* No scrolled window: cells wrap (down to single characters), so even
+   * wide tables fit, and the grid gets proper height-for-width. */
+  gtk_widget_add_css_class (grid, "md-table");
+  gtk_widget_set_halign (grid, GTK_ALIGN_START);
+  gtk_widget_set_overflow (grid, GTK_OVERFLOW_HIDDEN);
+
+  for (guint r = 0; r < table->children->len; r++)
+    attach_row (grid, g_ptr_array_index (table->children, r), r);
+
+  return grid;
+}
+
+static GtkWidget *
+build_widget (Node  *node,
+              guint  depth)
+{
+  GtkWidget *widget = NULL;
+
+  switch (node->kind)
+    {
+    case NODE_HEADING:
+      widget = create_label (node->markup->str, "md-heading");
+      heading_add_classes (widget, node->level);
+      break;
+
+    case NODE_CODE:
+      widget = ek_code_block_new (node->lang, node->text->str);
+      break;
+
+    case NODE_RULE:
+      widget = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+      gtk_widget_add_css_class (widget, "md-rule");
+      break;
+
+    case NODE_QUOTE:
+      widget = gtk_box_new (GTK_ORIENTATION_VERTICAL, ITEM_SPACING);
+      gtk_widget_add_css_class (widget, "blockquote");
+      for (guint i = 0; i < node->children->len; i++)
+        gtk_box_append (GTK_BOX (widget),
+                        build_widget (g_ptr_array_index (node->children, i), depth));
+      break;
+
+    case NODE_LIST:
+      widget = gtk_box_new (GTK_ORIENTATION_VERTICAL, ITEM_SPACING);
+      gtk_widget_add_css_class (widget, "md-list");
+      for (guint i = 0; i < node->children->len; i++)
+        gtk_box_append (GTK_BOX (widget),
+                        build_item (node, g_ptr_array_index (node->children, i), depth));
+      break;
+
+    case NODE_TABLE:
+      widget = build_table (node);
+      break;
+
+    case NODE_ITEM:
+    case NODE_ROW:
+    case NODE_CELL:
+    case NODE_DOCUMENT:
+      /* Only reached through their parents. */
+      g_assert_not_reached ();
+      break;
+
+    case NODE_PARAGRAPH:
+    default:
+      widget = create_label (node->markup->str, "md-paragraph");
+      break;
+    }
+
+  node->widget = widget;
+
+  return widget;
+}
+
+/* --- Updating widgets in place ------------------------------------------ */
+
+static gboolean try_update (Node  *old_node,
+                            Node  *new_node,
+                            guint  depth);
+
+/* The widget a child node of @parent is shown with, inside @parent's
+ * container widget. */
+static GtkWidget *
+child_container (Node *parent)
+{
+  if (parent->kind == NODE_ITEM)
+    return item_content (parent->widget);
+
+  return parent->widget;
+}
+
+static GtkWidget *
+build_child (Node  *parent,
+             Node  *child,
+             guint  depth)
+{
+  if (parent->kind == NODE_LIST)
+    return build_item (parent, child, depth);
+
+  return build_widget (child, parent->kind == NODE_ITEM ? depth + 1 : depth);
+}
+
+static gboolean
+update_children (Node  *old_node,
+                 Node  *new_node,
+                 guint  depth)
+{
+  GtkWidget *container = child_container (old_node);
+  GtkWidget *previous = NULL;
+  guint child_depth = old_node->kind == NODE_ITEM ? depth + 1 : depth;
+
+  if (new_node->children->len < old_node->children->len)
+    return FALSE;
+
+  for (guint i = 0; i < new_node->children->len; i++)
+    {
+      Node *new_child = g_ptr_array_index (new_node->children, i);
+      Node *old_child = i < old_node->children->len ? g_ptr_array_index (old_node->children, i) : NULL;
+
+      if (old_child == NULL || !try_update (old_child, new_child, child_depth))
+        {
+          GtkWidget *widget = build_child (new_node, new_child, depth);
+
+          gtk_box_insert_child_after (GTK_BOX (container), widget, previous);
+          if (old_child != NULL)
+            gtk_box_remove (GTK_BOX (container), old_child->widget);
+        }
+
+      previous = new_child->widget;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+update_table (Node *old_node,
+              Node *new_node)
+{
+  GtkWidget *grid = old_node->widget;
+  guint old_columns, new_columns;
+
+  if (new_node->children->len < old_node->children->len || old_node->children->len == 0)
+    return FALSE;
+
+  old_columns = ((Node *) g_ptr_array_index (old_node->children, 0))->children->len;
+  new_columns = ((Node *) g_ptr_array_index (new_node->children, 0))->children->len;
+  if (old_columns != new_columns)
+    return FALSE;
+
+  for (guint r = 0; r < old_node->children->len; r++)
+    {
+      Node *old_row = g_ptr_array_index (old_node->children, r);
+      Node *new_row = g_ptr_array_index (new_node->children, r);
+
+      if (old_row->children->len != new_row->children->len)
+        return FALSE;
+
+      for (guint c = 0; c < new_row->children->len; c++)
+        {
+          Node *old_cell = g_ptr_array_index (old_row->children, c);
+          Node *new_cell = g_ptr_array_index (new_row->children, c);
+
+          if (old_cell->align != new_cell->align || old_cell->header != new_cell->header)
+            return FALSE;
+
+          if (!g_string_equal (old_cell->markup, new_cell->markup))
+            {
+              g_autofree char *markup = cell_markup (new_cell);
+
+              label_set_markup (old_cell->widget, markup);
+            }
+          new_cell->widget = old_cell->widget;
+        }
+    }
+
+  for (guint r = old_node->children->len; r < new_node->children->len; r++)
+    attach_row (grid, g_ptr_array_index (new_node->children, r), r);
+
+  return TRUE;
+}
+
+/* Makes @old_node's widget show @new_node, if their shapes allow it.  On
+ * success @new_node and its descendants point to the widgets. */
+static gboolean
+try_update (Node  *old_node,
+            Node  *new_node,
+            guint  depth)
+{
+  if (old_node->kind != new_node->kind || old_node->widget == NULL)
+    return FALSE;
+
+  switch (new_node->kind)
+    {
+    case NODE_PARAGRAPH:
+      if (!g_string_equal (old_node->markup, new_node->markup))
+        label_set_markup (old_node->widget, new_node->markup->str);
+      break;
+
+    case NODE_HEADING:
+      if (old_node->level != new_node->level)
+        return FALSE;
+      if (!g_string_equal (old_node->markup, new_node->markup))
+        label_set_markup (old_node->widget, new_node->markup->str);
+      break;
+
+    case NODE_CODE:
+      if (g_strcmp0 (old_node->lang, new_node->lang) != 0)
+        return FALSE;
+      ek_code_block_set_code (EK_CODE_BLOCK (old_node->widget), new_node->text->str);
+      break;
+
+    case NODE_RULE:
+      break;
+
+    case NODE_LIST:
+      if (old_node->ordered != new_node->ordered || old_node->mark != new_node->mark)
+        return FALSE;
+      if (!update_children (old_node, new_node, depth))
+        return FALSE;
+      break;
+
+    case NODE_ITEM:
+      if (old_node->task != new_node->task || old_node->number != new_node->number)
+        return FALSE;
+      if (!update_children (old_node, new_node, depth))
+        return FALSE;
+      break;
+
+    case NODE_QUOTE:
+      if (!update_children (old_node, new_node, depth))
+        return FALSE;
+      break;
+
+    case NODE_TABLE:
+      if (!update_table (old_node, new_node))
+        return FALSE;
+      break;
+
+    case NODE_ROW:
+    case NODE_CELL:
+    case NODE_DOCUMENT:
+    default:
+      return FALSE;
+    }
+
+  new_node->widget = old_node->widget;
+
+  return TRUE;
+}
+
+/* --- Blocks --------------------------------------------------------------- */
+
+static int
+block_margin (const Node *previous,
+              const Node *block)
+{
+  if (previous == NULL)
+    return 0;
+
+  if (block->continued)
+    return ITEM_SPACING;
+
+  if (block->kind == NODE_HEADING)
+    return HEADING_SPACING;
+
+  if (previous->kind == NODE_HEADING)
+    return AFTER_HEADING_SPACING;
+
+  return BLOCK_SPACING;
+}
+
+static void
+clear_blocks (EkMarkdownView *self)
+{
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      Node *block = g_ptr_array_index (self->blocks, i);
+
+      g_clear_pointer (&block->widget, gtk_widget_unparent);
+      node_free (block);
+    }
+
+  g_ptr_array_set_size (self->blocks, 0);
+}
+
+static void
+update_definitions (EkMarkdownView *self,
+                    gboolean       *changed)
+{
+  g_autoptr(GString) defs = g_string_new (NULL);
+
+  for (guint i = 0; i < self->definitions->len; i++)
+    {
+      const Definition *def = &g_array_index (self->definitions, Definition, i);
+
+      g_string_append_len (defs, self->text->str + def->offset, def->len);
+      g_string_append (defs, "\n\n");
+    }
+
+  *changed = !g_string_equal (defs, self->defs_text);
+  if (!*changed)
+    return;
+
+  g_string_assign (self->defs_text, defs->str);
+  self->n_def_blocks = 0;
+  if (defs->len > 0)
+    {
+      g_autoptr(GPtrArray) blocks = parse_blocks (defs->str, defs->len);
+
+      self->n_def_blocks = blocks->len;
+    }
+}
+
+/* Cuts the text from @offset on, which is the start of a segment that the
+ * splitter reached in @state, into segments. */
+static void
+split_from (EkMarkdownView   *self,
+            gsize             offset,
+            const SplitState *state)
+{
+  const char *text = self->text->str;
+  gsize len = self->text->len;
+  SplitState st = *state;
+  gsize pos = offset;
+
+  while (pos < len)
+    {
+      SplitState before = st;
+      gboolean continues, is_definition, starts;
+      Line line;
+
+      read_line (text, len, pos, &line);
+      starts = split_feed_line (&st, &line, &continues, &is_definition);
+
+      if (starts || pos == offset)
+        {
+          Segment segment = { pos, before, 0, continues };
+
+          g_array_append_val (self->segments, segment);
+        }
+
+      if (is_definition)
+        {
+          Definition def = { pos, (gsize) (line.rest - (text + pos)) + line.rest_len };
+
+          g_array_append_val (self->definitions, def);
+        }
+
+      pos = line.end;
+    }
+}
+
+/* Parses segment @index into top-level nodes appended to @nodes, which
+ * follow the blocks in self->blocks. */
+static void
+parse_segment (EkMarkdownView *self,
+               guint           index,
+               GPtrArray      *nodes)
+{
+  const Segment *segment = &g_array_index (self->segments, Segment, index);
+  gsize end = index + 1 < self->segments->len
+              ? g_array_index (self->segments, Segment, index + 1).start
+              : self->text->len;
+  g_autoptr(GPtrArray) blocks = NULL;
+  guint skip = 0;
+
+  if (self->defs_text->len > 0)
+    {
+      g_autoptr(GString) input = g_string_sized_new (self->defs_text->len + end - segment->start);
+
+      g_string_append_len (input, self->defs_text->str, self->defs_text->len);
+      g_string_append_len (input, self->text->str + segment->start, end - segment->start);
+      blocks = parse_blocks (input->str, input->len);
+      skip = MIN (self->n_def_blocks, blocks->len);
+    }
+  else
+    {
+      blocks = parse_blocks (self->text->str + segment->start, end - segment->start);
+    }
+
+  for (guint i = skip; i < blocks->len; i++)
+    {
+      Node *node = g_ptr_array_index (blocks, i);
+      Node *previous = NULL;
+
+      if (nodes->len > 0)
+        previous = g_ptr_array_index (nodes, nodes->len - 1);
+      else if (self->blocks->len > 0)
+        previous = g_ptr_array_index (self->blocks, self->blocks->len - 1);
+
+      /* An item of the list the previous segment ended with. */
+      if (i == skip && segment->continues_list &&
+          node->kind == NODE_LIST && previous != NULL &&
+          previous->kind == NODE_LIST &&
+          previous->ordered == node->ordered &&
+          previous->mark == node->mark)
+        {
+          node->continued = TRUE;
+          if (node->ordered)
+            {
+              node->number = list_next_number (previous);
+              node_number_lists (node);
+            }
+        }
+
+      g_ptr_array_index (blocks, i) = NULL;
+      g_ptr_array_add (nodes, node);
+    }
+}
+
+/* Renders the segments from @first_segment on, whose blocks start at
+ * @first_block; the blocks from there on are replaced. */
+static void
+render_segments (EkMarkdownView *self,
+                 guint           first_segment,
+                 guint           first_block)
+{
+  g_autoptr(GPtrArray) old_blocks = g_ptr_array_new_with_free_func (node_free);
+  g_autoptr(GPtrArray) new_blocks = g_ptr_array_new_with_free_func (node_free);
+  GtkWidget *previous_widget = NULL;
+
+  for (guint i = first_block; i < self->blocks->len; i++)
+    g_ptr_array_add (old_blocks, g_ptr_array_index (self->blocks, i));
+  g_ptr_array_set_size (self->blocks, first_block);
+
+  for (guint s = first_segment; s < self->segments->len; s++)
+    {
+      Segment *segment = &g_array_index (self->segments, Segment, s);
+
+      segment->first_block = first_block + new_blocks->len;
+      parse_segment (self, s, new_blocks);
+    }
+
+  if (first_block > 0)
+    previous_widget = ((Node *) g_ptr_array_index (self->blocks, first_block - 1))->widget;
+
+  for (guint i = 0; i < new_blocks->len; i++)
+    {
+      Node *new_node = g_ptr_array_index (new_blocks, i);
+      Node *old_node = i < old_blocks->len ? g_ptr_array_index (old_blocks, i) : NULL;
+      Node *shown;
+
+      if (old_node != NULL && node_equal (old_node, new_node))
+        {
+          old_node->continued = new_node->continued;
+          shown = g_steal_pointer (&g_ptr_array_index (old_blocks, i));
+        }
+      else if (old_node != NULL && try_update (old_node, new_node, 0))
+        {
+          self->n_updated++;
+          shown = g_steal_pointer (&g_ptr_array_index (new_blocks, i));
+        }
+      else
+        {
+          shown = g_steal_pointer (&g_ptr_array_index (new_blocks, i));
+          build_widget (shown, 0);
+          gtk_widget_insert_after (shown->widget, GTK_WIDGET (self), previous_widget);
+          self->n_built++;
+
+          if (old_node != NULL)
+            g_clear_pointer (&old_node->widget, gtk_widget_unparent);
+        }
+
+      g_ptr_array_add (self->blocks, shown);
+      previous_widget = shown->widget;
+    }
+
+  for (guint i = new_blocks->len; i < old_blocks->len; i++)
+    {
+      Node *old_node = g_ptr_array_index (old_blocks, i);
+
+      g_clear_pointer (&old_node->widget, gtk_widget_unparent);
+    }
+
+  for (guint i = first_block; i < self->blocks->len; i++)
+    {
+      Node *block = g_ptr_array_index (self->blocks, i);
+      Node *previous = i > 0 ? g_ptr_array_index (self->blocks, i - 1) : NULL;
+
+      gtk_widget_set_margin_top (block->widget, block_margin (previous, block));
+    }
+}
+
+/* --- Focus ------------------------------------------------------------------ */
+
+/* Selectable labels are focusable, and GTK moves focus to the first one
+ * when a window is presented and on every Tab, selecting its whole text:
+ * in a long chat that steals focus from the composer and scrolls.  So the
+ * labels are kept unfocusable, and a press on one makes it focusable just
+ * before its own gesture grabs focus: selecting with the pointer, the
+ * context menu and Ctrl+C keep working.  It becomes unfocusable again when
+ * focus leaves it.  The trade-off: the text cannot be reached with Tab. */
+static void
+on_capture_pressed (GtkGestureClick *gesture,
+                    int              n_press,
+                    double           x,
+                    double           y,
+                    EkMarkdownView  *self)
+{
+  GtkWidget *target;
+
+  target = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  for (; target != NULL && target != GTK_WIDGET (self); target = gtk_widget_get_parent (target))
+    {
+      if (GTK_IS_LABEL (target) && gtk_label_get_selectable (GTK_LABEL (target)))
+        {
+          gtk_widget_set_focusable (target, TRUE);
+          break;
+        }
+    }
+}
+
+/* --- GObject ---------------------------------------------------------------- */
+
+static void
+ek_markdown_view_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ek_markdown_view_parent_class)->root (widget);
+
+  ensure_css (gtk_widget_get_display (widget));
+}
+
+static void
+ek_markdown_view_dispose (GObject *object)
+{
+  EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
+
+  clear_blocks (self);
+
+  G_OBJECT_CLASS (ek_markdown_view_parent_class)->dispose (object);
+}
+
+static void
+ek_markdown_view_finalize (GObject *object)
+{
+  EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
+
+  g_ptr_array_unref (self->blocks);
+  g_array_unref (self->segments);
+  g_array_unref (self->definitions);
+  g_string_free (self->defs_text, TRUE);
+  g_string_free (self->text, TRUE);
+
+  G_OBJECT_CLASS (ek_markdown_view_parent_class)->finalize (object);
+}
+
+static void
+ek_markdown_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      g_value_set_string (value, self->text->str);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ek_markdown_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXT:
+      ek_markdown_view_set_text (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ek_markdown_view_class_init (EkMarkdownViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ek_markdown_view_dispose;
+  object_class->finalize = ek_markdown_view_finalize;
+  object_class->get_property = ek_markdown_view_get_property;
+  object_class->set_property = ek_markdown_view_set_property;
+
+  widget_class->root = ek_markdown_view_root;
+
+  /**
+   * EkMarkdownView:text:
+   *
+   * The Markdown text shown.
+   */
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL,
+                         "",
+                         (G_PARAM_READWRITE |
+                          G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "markdownview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+ek_markdown_view_init (EkMarkdownView *self)
+{
+  GtkLayoutManager *layout;
+  GtkGesture *gesture;
+
+  self->text = g_string_new (NULL);
+  self->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  self->blocks = g_ptr_array_new ();
+  self->definitions = g_array_new (FALSE, FALSE, sizeof (Definition));
+  self->defs_text = g_string_new (NULL);
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), "markdown");
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_capture_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+}
+
+/* --- Public API -------------------------------------------------------------- */
+
+/**
+ * ek_markdown_view_new:
+ *
+ * Returns: a new, empty #EkMarkdownView
+ */
+GtkWidget *
+ek_markdown_view_new (void)
+{
+  return g_object_new (EK_TYPE_MARKDOWN_VIEW, NULL);
+}
+
+/**
+ * ek_markdown_view_set_text:
+ * @self: a #EkMarkdownView
+ * @text: (nullable): Markdown text
+ *
+ * Shows @text.  Meant to be called repeatedly with the whole text of a
+ * streaming reply: when @text extends the previous text, only the end is
+ * parsed again and only changed blocks are touched.  Any other change
+ * rebuilds every block.
+ */
+void
+ek_markdown_view_set_text (EkMarkdownView *self,
+                           const char     *text)
+{
+  g_autofree char *valid = NULL;
+  SplitState state = { SPLIT_NONE, };
+  gsize len;
+  gsize old_len;
+  gsize offset = 0;
+  guint restart = 0;
+  guint first_block = 0;
+  gboolean extends;
+  gboolean defs_changed;
+
+  g_return_if_fail (EK_IS_MARKDOWN_VIEW (self));
+
+  if (text == NULL)
+    text = "";
+
+  len = strlen (text);
+  if (!g_utf8_validate (text, len, NULL))
+    {
+      valid = g_utf8_make_valid (text, len);
+      text = valid;
+      len = strlen (valid);
+    }
+
+  old_len = self->text->len;
+  if (len == old_len && memcmp (text, self->text->str, len) == 0)
+    return;
+
+  extends = self->segments->len > 0 &&
+            len > old_len &&
+            memcmp (text, self->text->str, old_len) == 0;
+
+  if (extends)
+    {
+      const Segment *last;
+
+      /* The last segment may grow; if its first line was not finished,
+       * even whether it starts a segment may change: go one further back. */
+      restart = self->segments->len - 1;
+      last = &g_array_index (self->segments, Segment, restart);
+      if (restart > 0 && memchr (self->text->str + last->start, '\n', old_len - last->start) == NULL)
+        restart--;
+
+      last = &g_array_index (self->segments, Segment, restart);
+      offset = last->start;
+      state = last->state;
+      first_block = last->first_block;
+
+      g_string_append_len (self->text, text + old_len, len - old_len);
+    }
+  else
+    {
+      clear_blocks (self);
+      g_string_assign (self->text, text);
+    }
+
+  g_array_set_size (self->segments, restart);
+  for (guint i = self->definitions->len; i > 0; i--)
+    {
+      if (g_array_index (self->definitions, Definition, i - 1).offset < offset)
+        break;
+      g_array_set_size (self->definitions, i - 1);
+    }
+
+  split_from (self, offset, &state);
+  update_definitions (self, &defs_changed);
+
+  /* New link definitions can change links anywhere: parse everything
+   * again (widgets of unchanged blocks are still kept). */
+  if (defs_changed && restart > 0)
+    render_segments (self, 0, 0);
+  else
+    render_segments (self, restart, first_block);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+}
+
+const char *
+ek_markdown_view_get_text (EkMarkdownView *self)
+{
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), NULL);
+
+  return self->text->str;
+}
+
+/**
+ * ek_markdown_view_get_n_blocks:
+ * @self: a #EkMarkdownView
+ *
+ * Returns: the number of top-level blocks shown
+ */
+guint
+ek_markdown_view_get_n_blocks (EkMarkdownView *self)
+{
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
+
+  return self->blocks->len;
+}
+
+/**
+ * ek_markdown_view_get_block_widget:
+ * @self: a #EkMarkdownView
+ * @index: a block index
+ *
+ * Returns: (transfer none) (nullable): the widget of block @index
+ */
+GtkWidget *
+ek_markdown_view_get_block_widget (EkMarkdownView *self,
+                                   guint           index)
+{
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), NULL);
+
+  if (index >= self->blocks->len)
+    return NULL;
+
+  return ((Node *) g_ptr_array_index (self->blocks, index))->widget;
+}
+
+EkMarkdownBlockKind
+ek_markdown_view_get_block_kind (EkMarkdownView *self,
+                                 guint           index)
+{
+  const Node *node;
+
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), EK_MARKDOWN_BLOCK_PARAGRAPH);
+  g_return_val_if_fail (index < self->blocks->len, EK_MARKDOWN_BLOCK_PARAGRAPH);
+
+  node = g_ptr_array_index (self->blocks, index);
+
+  switch (node->kind)
+    {
+    case NODE_HEADING:
+      return EK_MARKDOWN_BLOCK_HEADING;
+    case NODE_CODE:
+      return EK_MARKDOWN_BLOCK_CODE;
+    case NODE_QUOTE:
+      return EK_MARKDOWN_BLOCK_QUOTE;
+    case NODE_LIST:
+      return EK_MARKDOWN_BLOCK_LIST;
+    case NODE_TABLE:
+      return EK_MARKDOWN_BLOCK_TABLE;
+    case NODE_RULE:
+      return EK_MARKDOWN_BLOCK_RULE;
+    case NODE_PARAGRAPH:
+    case NODE_ITEM:
+    case NODE_ROW:
+    case NODE_CELL:
+    case NODE_DOCUMENT:
+    default:
+      return EK_MARKDOWN_BLOCK_PARAGRAPH;
+    }
+}
+
+static void node_append_plain (const Node *node,
+                               guint       depth,
+                               GString    *out);
+
+static void
+children_append_plain (const Node *node,
+                       guint       depth,
+                       const char *separator,
+                       GString    *out)
+{
+  for (guint i = 0; i < node->children->len; i++)
+    {
+      if (i > 0)
+        g_string_append (out, separator);
+      node_append_plain (g_ptr_array_index (node->children, i), depth, out);
+    }
+}
+
+static void
+node_append_plain (const Node *node,
+                   guint       depth,
+                   GString    *out)
+{
+  switch (node->kind)
+    {
+    case NODE_CODE:
+      g_string_append (out, node->text->str);
+      if (out->len > 0 && out->str[out->len - 1] == '\n')
+        g_string_truncate (out, out->len - 1);
+      break;
+
+    case NODE_RULE:
+      break;
+
+    case NODE_LIST:
+      for (guint i = 0; i < node->children->len; i++)
+        {
+          const Node *item = g_ptr_array_index (node->children, i);
+          g_autofree char *marker = marker_text (node, item, depth);
+
+          if (i > 0)
+            g_string_append_c (out, '\n');
+          g_string_append_printf (out, "%s ", marker);
+          children_append_plain (item, depth + 1, "\n", out);
+        }
+      break;
+
+    case NODE_QUOTE:
+    case NODE_ITEM:
+    case NODE_DOCUMENT:
+      children_append_plain (node, depth, "\n", out);
+      break;
+
+    case NODE_TABLE:
+      children_append_plain (node, depth, "\n", out);
+      break;
+
+    case NODE_ROW:
+      children_append_plain (node, depth, "\t", out);
+      break;
+
+    case NODE_PARAGRAPH:
+    case NODE_HEADING:
+    case NODE_CELL:
+    default:
+      g_string_append (out, node->text->str);
+      break;
+    }
+}
+
+/**
+ * ek_markdown_view_dup_block_text:
+ * @self: a #EkMarkdownView
+ * @index: a block index
+ *
+ * Returns the text block @index shows, without formatting: list items
+ * start with their marker, table cells are separated by tabs.
+ *
+ * Returns: (transfer full) (nullable): the text
+ */
+char *
+ek_markdown_view_dup_block_text (EkMarkdownView *self,
+                                 guint           index)
+{
+  GString *out;
+
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), NULL);
+
+  if (index >= self->blocks->len)
+    return NULL;
+
+  out = g_string_new (NULL);
+  node_append_plain (g_ptr_array_index (self->blocks, index), 0, out);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * ek_markdown_view_get_n_blocks_built:
+ * @self: a #EkMarkdownView
+ *
+ * Returns: how many top-level block widgets were created so far
+ */
+guint
+ek_markdown_view_get_n_blocks_built (EkMarkdownView *self)
+{
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
+
+  return self->n_built;
+}
+
+/**
+ * ek_markdown_view_get_n_blocks_updated:
+ * @self: a #EkMarkdownView
+ *
+ * Returns: how many times a top-level block widget was updated in place
+ */
+guint
+ek_markdown_view_get_n_blocks_updated (EkMarkdownView *self)
+{
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
+
+  return self->n_updated;
+}
+
+static void
+node_serialize (const Node *node,
+                GString    *out)
+{
+  switch (node->kind)
+    {
+    case NODE_PARAGRAPH:
+      g_string_append_printf (out, "P(%s)", node->markup->str);
+      return;
+
+    case NODE_HEADING:
+      g_string_append_printf (out, "H%u(%s)", node->level, node->markup->str);
+      return;
+
+    case NODE_CODE:
+      g_string_append_printf (out, "C[%s](%s)", node->lang ? node->lang : "", node->text->str);
+      return;
+
+    case NODE_RULE:
+      g_string_append (out, "HR");
+      return;
+
+    case NODE_CELL:
+      g_string_append_printf (out, "c%d%d(%s)", node->header, node->align, node->markup->str);
+      return;
+
+    case NODE_QUOTE:
+      g_string_append (out, "Q");
+      break;
+
+    case NODE_LIST:
+      g_string_append_printf (out, "L%c%c", node->ordered ? 'o' : 'u', node->mark);
+      break;
+
+    case NODE_ITEM:
+      g_string_append_printf (out, "I%u.%d", node->number, node->task);
+      break;
+
+    case NODE_TABLE:
+      g_string_append (out, "T");
+      break;
+
+    case NODE_ROW:
+      g_string_append (out, "R");
+      break;
+
+    case NODE_DOCUMENT:
+    default:
+      break;
+    }
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < node->children->len; i++)
+    node_serialize (g_ptr_array_index (node->children, i), out);
+  g_string_append_c (out, '}');
+}
+
+/* One line per top-level block, and one per item of a top-level list, so
+ * that lists cut into several blocks compare equal to whole ones. */
+static void
+blocks_serialize (GPtrArray *blocks,
+                  GString   *out)
+{
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      const Node *node = g_ptr_array_index (blocks, i);
+
+      if (node->kind != NODE_LIST)
+        {
+          node_serialize (node, out);
+          g_string_append_c (out, '\n');
+          continue;
+        }
+
+      for (guint j = 0; j < node->children->len; j++)
+        {
+          g_string_append_printf (out, "L%c%c{", node->ordered ? 'o' : 'u', node->mark);
+          node_serialize (g_ptr_array_index (node->children, j), out);
+          g_string_append (out, "}\n");
+        }
+    }
+}
+
+/**
+ * ek_markdown_view_dup_structure:
+ * @self: a #EkMarkdownView
+ *
+ * Returns a description of the blocks shown, for tests: compare it with
+ * ek_markdown_dup_reference_structure() of the same text.
+ *
+ * Returns: (transfer full): the description
+ */
+char *
+ek_markdown_view_dup_structure (EkMarkdownView *self)
+{
+  GString *out;
+
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), NULL);
+
+  out = g_string_new (NULL);
+  blocks_serialize (self->blocks, out);
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * ek_markdown_dup_reference_structure:
+ * @text: Markdown text
+ *
+ * Parses @text in one go, without cutting it into segments, and describes
+ * the result like ek_markdown_view_dup_structure().
+ *
+ * Returns: (transfer full): the description
+ */
+char *
+ek_markdown_dup_reference_structure (const char *text)
+{
+  g_autoptr(GPtrArray) blocks = parse_blocks (text, strlen (text));
+  GString *out = g_string_new (NULL);
+
+  blocks_serialize (blocks, out);
+
+  return g_string_free (out, FALSE);
+}
