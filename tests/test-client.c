@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ek-client.h"
+#include "ek-json-reader.h"
 #include "mock-server.h"
 
 #define DIRECTORY "/tmp/a dir/ünï&x=1?#"
@@ -974,11 +975,107 @@ test_concurrent (Fixture       *f,
   g_assert_cmpuint (g_hash_table_size (seen), ==, N);
 }
 
+/* ------------------------------------------------------------------ */
+/* The JSON reader the client parses answers with                     */
+
+static char *
+to_compact (JsonNode *node)
+{
+  return json_to_string (node, FALSE);
+}
+
+static void
+test_json_strict (void)
+{
+  static const char *docs[] = {
+    "{\"a\":[1,-2,3.5,1e3,true,false,null,\"x\\u00e9\\ud83d\\ude00\\n\"],\"b\":{},\"c\":[]}",
+    " [ ] ",
+    "\"just a string\"",
+    "42",
+    "{\"dup\":1,\"dup\":2}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(JsonNode) fast = ek_json_read_strict (docs[i], strlen (docs[i]));
+      g_autofree char *ours = NULL;
+      g_autofree char *theirs = NULL;
+
+      g_assert_nonnull (fast);
+      g_assert_true (json_parser_load_from_data (parser, docs[i], -1, NULL));
+      ours = to_compact (fast);
+      theirs = to_compact (json_parser_get_root (parser));
+      g_assert_cmpstr (ours, ==, theirs);
+    }
+
+  /* integers beyond 64 bits become doubles, as in json-glib */
+  {
+    g_autoptr(JsonNode) big = ek_json_read_strict ("123456789012345678901234", 24);
+
+    g_assert_cmpint (json_node_get_value_type (big), ==, G_TYPE_DOUBLE);
+  }
+
+  /* not strict JSON: no node, and no error either */
+  g_assert_null (ek_json_read_strict ("[1,]", 4));
+  g_assert_null (ek_json_read_strict ("{'a':1}", 7));
+  g_assert_null (ek_json_read_strict ("[\"\\u0000\"]", 10));
+  g_assert_null (ek_json_read_strict ("[1] x", 5));
+  g_assert_null (ek_json_read_strict ("\"\xff\"", 3));
+  g_assert_null (ek_json_read_strict ("", 0));
+}
+
+static void
+test_json_parse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  node = ek_json_parse ("{\"a\":1}", 7, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  g_clear_pointer (&node, json_node_unref);
+
+  /* json-glib says what is wrong */
+  node = ek_json_parse ("[1,", 3, &error);
+  g_assert_null (node);
+  g_assert_error (error, JSON_PARSER_ERROR, error->code);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  node = ek_json_parse ("  ", 2, &error);
+  g_assert_null (node);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* too deep for the fast path and refused before json-glib recurses */
+  for (int i = 0; i < EK_JSON_MAX_DEPTH + 10; i++)
+    g_string_append_c (deep, '[');
+  node = ek_json_parse (deep->str, deep->len, &error);
+  g_assert_null (node);
+  g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* deep but within the limit */
+  g_string_truncate (deep, 0);
+  for (int i = 0; i < EK_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < EK_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  node = ek_json_parse (deep->str, deep->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/json/strict", test_json_strict);
+  g_test_add_func ("/json/parse", test_json_parse);
 
   g_test_add_func ("/client/construct", test_construct);
   g_test_add_func ("/client/password-from-env", test_password_from_env);
