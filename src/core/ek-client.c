@@ -1038,6 +1038,9 @@ start_call (EkClient            *self,
   call->message = ek_client_new_message (self, method, path, query, &error);
   if (call->message == NULL)
     {
+      if (error == NULL)
+        error = g_error_new (EK_CLIENT_ERROR, EK_CLIENT_ERROR_INVALID,
+                             "Cannot make the request %s", call->what);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
