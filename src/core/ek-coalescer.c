@@ -225,6 +225,47 @@ ek_coalescer_add (EkCoalescer *self,
     }
 }
 
+static inline gboolean
+same_string (const char *a,
+             const char *b,
+             gsize       b_len)
+{
+  return strncmp (a, b, b_len) == 0 && a[b_len] == '\0';
+}
+
+/**
+ * ek_coalescer_merge_delta:
+ * @scan: a delta read by the fast path
+ *
+ * The common case of a stream, made cheap: when the batch so far ends with
+ * a delta of the same part and field, @scan is appended to it and no
+ * event is made at all.
+ *
+ * Returns: %TRUE if merged; otherwise add an event for it
+ */
+gboolean
+ek_coalescer_merge_delta (EkCoalescer       *self,
+                          const EkDeltaScan *scan)
+{
+  EkEvent *tail;
+
+  if (self->batch->len == 0)
+    return FALSE;
+  tail = g_ptr_array_index (self->batch, self->batch->len - 1);
+  if (tail == NULL || tail->kind != EK_EVENT_PART_DELTA ||
+      !same_string (tail->part_id, scan->part_id, scan->part_id_len) ||
+      !same_string (tail->field, scan->field, scan->field_len) ||
+      !same_string (tail->message_id, scan->message_id, scan->message_id_len) ||
+      !same_string (tail->session_id, scan->session_id, scan->session_id_len) ||
+      !g_atomic_ref_count_compare (&tail->ref_count, 1))
+    return FALSE;
+
+  /* the tail delta is its part's open one: nothing came after it */
+  ek_event_append_delta (tail, scan->delta, scan->delta_len);
+  self->n_added++;
+  return TRUE;
+}
+
 /**
  * ek_coalescer_take:
  *

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "ek-event.h"
+#include "ek-event-private.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +14,8 @@ EkCoalescer *ek_coalescer_new           (void);
 void         ek_coalescer_free          (EkCoalescer *self);
 void         ek_coalescer_add           (EkCoalescer *self,
                                          EkEvent     *event);
+gboolean     ek_coalescer_merge_delta   (EkCoalescer       *self,
+                                         const EkDeltaScan *scan);
 GPtrArray   *ek_coalescer_take          (EkCoalescer *self);
 guint        ek_coalescer_get_n_pending (EkCoalescer *self);
 guint64      ek_coalescer_get_n_added   (EkCoalescer *self);

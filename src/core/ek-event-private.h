@@ -56,6 +56,32 @@ EkEvent *ek_event_new_delta  (const char  *session_id,
                               const char  *field,
                               const char  *delta,
                               gsize        delta_len);
+/* A delta read by the fast path without allocating: the strings point
+ * into the calling thread's scratch space, valid until its next scan. */
+typedef struct
+{
+  const char *id;
+  const char *session_id;
+  const char *message_id;
+  const char *part_id;
+  const char *field;
+  const char *delta;
+  gsize       id_len;
+  gsize       session_id_len;
+  gsize       message_id_len;
+  gsize       part_id_len;
+  gsize       field_len;
+  gsize       delta_len;
+} EkDeltaScan;
+
+gboolean ek_event_scan_delta      (const char        *data,
+                                   gsize              len,
+                                   EkDeltaScan       *scan);
+EkEvent *ek_event_new_from_scan   (const EkDeltaScan *scan);
+EkEvent *ek_event_decode_json     (const char        *data,
+                                   gsize              len,
+                                   GError           **error);
+
 void     ek_event_append_delta (EkEvent   *self,
                                 const char *delta,
                                 gsize       len);

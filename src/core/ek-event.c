@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ek-event-private.h"
+#include "ek-json-reader.h"
 
 G_DEFINE_QUARK (ek-event-error-quark, ek_event_error)
 
@@ -292,172 +293,24 @@ ek_event_get_properties (const EkEvent *self)
 /* ------------------------------------------------------------------ */
 /* The fast path: {"id":…,"type":"message.part.delta","properties":{…}} */
 
+/* ------------------------------------------------------------------ */
+/* The fast path: {"id":…,"type":"message.part.delta","properties":{…}} */
+
 typedef struct
 {
-  const char *p;
-  const char *end;
-} Scanner;
+  const char *str;
+  gsize       len;
+} View;
 
-static inline void
-scan_ws (Scanner *s)
+static inline gboolean
+view_is (View        view,
+         const char *word,
+         gsize       word_len)
 {
-  while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
-    s->p++;
+  return view.len == word_len && memcmp (view.str, word, word_len) == 0;
 }
 
-static inline int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-static gboolean
-scan_hex4 (Scanner *s,
-           gunichar *out)
-{
-  gunichar v = 0;
-
-  if (s->end - s->p < 4)
-    return FALSE;
-  for (int i = 0; i < 4; i++)
-    {
-      int h = hex_value (s->p[i]);
-      if (h < 0)
-        return FALSE;
-      v = (v << 4) | (gunichar) h;
-    }
-  s->p += 4;
-  *out = v;
-  return TRUE;
-}
-
-/* Reads a JSON string (the opening quote already current) into @out,
- * appending.  Strict: control characters, bad escapes, lone surrogates
- * and invalid UTF-8 all fail, and the caller falls back to json-glib
- * (which then reports the error in its own words). */
-static gboolean
-scan_string (Scanner *s,
-             GString *out)
-{
-  if (s->p >= s->end || *s->p != '"')
-    return FALSE;
-  s->p++;
-
-  for (;;)
-    {
-      const char *run = s->p;
-
-      while (s->p < s->end)
-        {
-          guchar c = (guchar) *s->p;
-          if (c == '"' || c == '\\' || c < 0x20)
-            break;
-          s->p++;
-        }
-      if (s->p > run)
-        {
-          if (!g_utf8_validate_len (run, s->p - run, NULL))
-            return FALSE;
-          g_string_append_len (out, run, s->p - run);
-        }
-      if (s->p >= s->end)
-        return FALSE;
-
-      if (*s->p == '"')
-        {
-          s->p++;
-          return TRUE;
-        }
-      if ((guchar) *s->p < 0x20)
-        return FALSE;
-
-      /* an escape */
-      s->p++;
-      if (s->p >= s->end)
-        return FALSE;
-      switch (*s->p++)
-        {
-        case '"': g_string_append_c (out, '"'); break;
-        case '\\': g_string_append_c (out, '\\'); break;
-        case '/': g_string_append_c (out, '/'); break;
-        case 'b': g_string_append_c (out, '\b'); break;
-        case 'f': g_string_append_c (out, '\f'); break;
-        case 'n': g_string_append_c (out, '\n'); break;
-        case 'r': g_string_append_c (out, '\r'); break;
-        case 't': g_string_append_c (out, '\t'); break;
-        case 'u':
-          {
-            gunichar u;
-
-            if (!scan_hex4 (s, &u))
-              return FALSE;
-            if (u >= 0xD800 && u <= 0xDBFF)
-              {
-                gunichar lo;
-
-                if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u')
-                  return FALSE;
-                s->p += 2;
-                if (!scan_hex4 (s, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-                  return FALSE;
-                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-              }
-            else if (u >= 0xDC00 && u <= 0xDFFF)
-              return FALSE;
-            if (u == 0)
-              return FALSE;
-            g_string_append_unichar (out, u);
-          }
-          break;
-        default:
-          return FALSE;
-        }
-    }
-}
-
-/* A JSON number, validated and skipped. */
-static gboolean
-scan_number (Scanner *s)
-{
-  const char *start = s->p;
-
-  if (s->p < s->end && *s->p == '-')
-    s->p++;
-  if (s->p >= s->end)
-    return FALSE;
-  if (*s->p == '0')
-    s->p++;
-  else if (*s->p >= '1' && *s->p <= '9')
-    while (s->p < s->end && g_ascii_isdigit (*s->p))
-      s->p++;
-  else
-    return FALSE;
-  if (s->p < s->end && *s->p == '.')
-    {
-      s->p++;
-      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-        return FALSE;
-      while (s->p < s->end && g_ascii_isdigit (*s->p))
-        s->p++;
-    }
-  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
-    {
-      s->p++;
-      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-        s->p++;
-      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-        return FALSE;
-      while (s->p < s->end && g_ascii_isdigit (*s->p))
-        s->p++;
-    }
-  return s->p > start;
-}
+#define VIEW_IS(view, literal) view_is ((view), literal, sizeof literal - 1)
 
 enum {
   DELTA_SESSION_ID,
@@ -465,436 +318,234 @@ enum {
   DELTA_PART_ID,
   DELTA_FIELD,
   DELTA_DELTA,
-  N_DELTA_KEYS
+  DELTA_ID,
+  DELTA_KEY,
+  N_SCRATCH
 };
 
-static const char * const delta_keys[N_DELTA_KEYS] = {
-  "sessionID", "messageID", "partID", "field", "delta",
-};
-
-static gboolean
-scan_delta_properties (Scanner *s,
-                       GString *key,
-                       GString *values[N_DELTA_KEYS])
-{
-  guint seen = 0;
-
-  if (*s->p != '{')
-    return FALSE;
-  s->p++;
-  scan_ws (s);
-  if (s->p < s->end && *s->p == '}')
-    return FALSE;
-
-  for (;;)
-    {
-      int which = -1;
-
-      scan_ws (s);
-      g_string_truncate (key, 0);
-      if (!scan_string (s, key))
-        return FALSE;
-      for (int i = 0; i < N_DELTA_KEYS; i++)
-        if (strcmp (key->str, delta_keys[i]) == 0)
-          which = i;
-      if (which < 0 || (seen & (1u << which)) != 0)
-        return FALSE;
-      seen |= 1u << which;
-
-      scan_ws (s);
-      if (s->p >= s->end || *s->p != ':')
-        return FALSE;
-      s->p++;
-      scan_ws (s);
-      if (!scan_string (s, values[which]))
-        return FALSE;
-      scan_ws (s);
-      if (s->p >= s->end)
-        return FALSE;
-      if (*s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      if (*s->p == '}')
-        {
-          s->p++;
-          break;
-        }
-      return FALSE;
-    }
-
-  return seen == (1u << N_DELTA_KEYS) - 1;
-}
-
+/* Scratch space for strings with escapes, one per value read at once;
+ * per thread, kept between events. */
 typedef struct
 {
-  GString *key;
-  GString *type;
-  GString *id;
-  GString *values[N_DELTA_KEYS];
-} FastScratch;
+  GString *buf[N_SCRATCH];
+} Scratch;
 
 static void
-fast_scratch_free (gpointer data)
+scratch_free (gpointer data)
 {
-  FastScratch *scratch = data;
+  Scratch *scratch = data;
 
-  g_string_free (scratch->key, TRUE);
-  g_string_free (scratch->type, TRUE);
-  g_string_free (scratch->id, TRUE);
-  for (int i = 0; i < N_DELTA_KEYS; i++)
-    g_string_free (scratch->values[i], TRUE);
+  for (int i = 0; i < N_SCRATCH; i++)
+    g_string_free (scratch->buf[i], TRUE);
   g_free (scratch);
 }
 
-static GPrivate fast_scratch_key = G_PRIVATE_INIT (fast_scratch_free);
+static GPrivate scratch_key = G_PRIVATE_INIT (scratch_free);
 
-static FastScratch *
-fast_scratch_get (void)
+static Scratch *
+scratch_get (void)
 {
-  FastScratch *scratch = g_private_get (&fast_scratch_key);
+  Scratch *scratch = g_private_get (&scratch_key);
 
   if (scratch == NULL)
     {
-      scratch = g_new0 (FastScratch, 1);
-      scratch->key = g_string_sized_new (32);
-      scratch->type = g_string_sized_new (32);
-      scratch->id = g_string_sized_new (32);
-      for (int i = 0; i < N_DELTA_KEYS; i++)
-        scratch->values[i] = g_string_sized_new (64);
-      g_private_set (&fast_scratch_key, scratch);
+      scratch = g_new0 (Scratch, 1);
+      for (int i = 0; i < N_SCRATCH; i++)
+        scratch->buf[i] = g_string_sized_new (64);
+      g_private_set (&scratch_key, scratch);
     }
-
-  g_string_truncate (scratch->type, 0);
-  g_string_truncate (scratch->id, 0);
-  for (int i = 0; i < N_DELTA_KEYS; i++)
-    g_string_truncate (scratch->values[i], 0);
   return scratch;
 }
 
-/* Returns NULL when the text is anything but a well-formed delta event of
- * exactly the expected shape; the caller then uses json-glib. */
-static EkEvent *
-decode_delta_fast (const char *data,
-                   gsize       len)
+static inline gboolean
+expect (EkJsonScanner *s,
+        char           c)
 {
-  Scanner s = { data, data + len };
-  FastScratch *scratch;
-  gboolean have_type = FALSE, have_id = FALSE, have_props = FALSE;
-
-  scan_ws (&s);
-  if (s.p >= s.end || *s.p != '{')
-    return NULL;
-  s.p++;
-
-  scratch = fast_scratch_get ();
-
-  for (;;)
-    {
-      GString *key = scratch->key;
-
-      scan_ws (&s);
-      g_string_truncate (key, 0);
-      if (!scan_string (&s, key))
-        return NULL;
-      scan_ws (&s);
-      if (s.p >= s.end || *s.p != ':')
-        return NULL;
-      s.p++;
-      scan_ws (&s);
-      if (s.p >= s.end)
-        return NULL;
-
-      if (strcmp (key->str, "type") == 0)
-        {
-          if (have_type || !scan_string (&s, scratch->type))
-            return NULL;
-          if (strcmp (scratch->type->str, "message.part.delta") != 0)
-            return NULL;
-          have_type = TRUE;
-        }
-      else if (strcmp (key->str, "id") == 0 || strcmp (key->str, "eventId") == 0)
-        {
-          /* ekacode servers send both; either names the event */
-          if (*s.p != '"')
-            return NULL;
-          g_string_truncate (scratch->id, 0);
-          if (!scan_string (&s, scratch->id))
-            return NULL;
-          have_id = TRUE;
-        }
-      else if (strcmp (key->str, "properties") == 0)
-        {
-          if (have_props || !scan_delta_properties (&s, key, scratch->values))
-            return NULL;
-          have_props = TRUE;
-        }
-      else if (strcmp (key->str, "sequence") == 0 || strcmp (key->str, "timestamp") == 0)
-        {
-          if (*s.p == '"')
-            {
-              g_string_truncate (key, 0);
-              if (!scan_string (&s, key))
-                return NULL;
-            }
-          else if (!scan_number (&s))
-            return NULL;
-        }
-      else
-        return NULL;
-
-      scan_ws (&s);
-      if (s.p >= s.end)
-        return NULL;
-      if (*s.p == ',')
-        {
-          s.p++;
-          continue;
-        }
-      if (*s.p == '}')
-        {
-          s.p++;
-          break;
-        }
-      return NULL;
-    }
-
-  scan_ws (&s);
-  if (s.p != s.end || !have_type || !have_props)
-    return NULL;
-
-  {
-    GString **v = scratch->values;
-    const char *strs[EK_EVENT_N_STRS] = {
-      [EK_EVENT_STR_TYPE] = "message.part.delta",
-      [EK_EVENT_STR_ID] = have_id ? scratch->id->str : NULL,
-      [EK_EVENT_STR_SESSION] = v[DELTA_SESSION_ID]->str,
-      [EK_EVENT_STR_MESSAGE] = v[DELTA_MESSAGE_ID]->str,
-      [EK_EVENT_STR_PART] = v[DELTA_PART_ID]->str,
-      [EK_EVENT_STR_FIELD] = v[DELTA_FIELD]->str,
-      [EK_EVENT_STR_DELTA] = v[DELTA_DELTA]->str,
-    };
-    const gsize lens[EK_EVENT_N_STRS] = {
-      [EK_EVENT_STR_TYPE] = strlen ("message.part.delta"),
-      [EK_EVENT_STR_ID] = scratch->id->len,
-      [EK_EVENT_STR_SESSION] = v[DELTA_SESSION_ID]->len,
-      [EK_EVENT_STR_MESSAGE] = v[DELTA_MESSAGE_ID]->len,
-      [EK_EVENT_STR_PART] = v[DELTA_PART_ID]->len,
-      [EK_EVENT_STR_FIELD] = v[DELTA_FIELD]->len,
-      [EK_EVENT_STR_DELTA] = v[DELTA_DELTA]->len,
-    };
-
-    return ek_event_new_full (EK_EVENT_PART_DELTA, strs, lens, NULL);
-  }
-}
-
-/* ------------------------------------------------------------------ */
-/* A JSON reader that builds json-glib nodes directly.  json-glib's own
- * parser reads a character at a time through its scanner, about 30 MB/s
- * here; this one reads runs with the scanner above.  It accepts strict
- * JSON only and gives up (NULL) on anything else, and the caller then
- * asks json-glib, so errors are still reported in json-glib's words. */
-
-#define MAX_DEPTH 256
-
-static JsonNode *read_value (Scanner *s, GString *buf, guint depth);
-
-static JsonNode *
-read_number (Scanner *s)
-{
-  const char *start = s->p;
-  gboolean is_int = TRUE;
-  char tmp[64];
-  gsize len;
-  JsonNode *node;
-
-  if (!scan_number (s))
-    return NULL;
-  len = s->p - start;
-  for (gsize i = 0; i < len; i++)
-    if (start[i] == '.' || start[i] == 'e' || start[i] == 'E')
-      is_int = FALSE;
-  if (len >= sizeof tmp)
-    is_int = FALSE;
-
-  node = json_node_alloc ();
-  if (is_int)
-    {
-      gint64 value;
-      char *end;
-
-      memcpy (tmp, start, len);
-      tmp[len] = '\0';
-      errno = 0;
-      value = g_ascii_strtoll (tmp, &end, 10);
-      if (errno == 0)
-        return json_node_init_int (node, value);
-    }
-
-  {
-    g_autofree char *copy = g_strndup (start, len);
-    return json_node_init_double (node, g_ascii_strtod (copy, NULL));
-  }
-}
-
-static gboolean
-read_literal (Scanner    *s,
-              const char *word,
-              gsize       len)
-{
-  if ((gsize) (s->end - s->p) < len || memcmp (s->p, word, len) != 0)
+  ek_json_scanner_skip_ws (s);
+  if (s->p >= s->end || *s->p != c)
     return FALSE;
-  s->p += len;
+  s->p++;
   return TRUE;
 }
 
-static JsonNode *
-read_object (Scanner *s,
-             GString *buf,
-             guint    depth)
+/* After a member: a comma (TRUE, *more) or the closing brace. */
+static inline gboolean
+next_member (EkJsonScanner *s,
+             gboolean      *more)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
-
-  s->p++; /* { */
-  scan_ws (s);
-  if (s->p < s->end && *s->p == '}')
-    {
-      s->p++;
-      return json_node_init_object (json_node_alloc (), object);
-    }
-
-  for (;;)
-    {
-      g_autofree char *key = NULL;
-      JsonNode *value;
-
-      scan_ws (s);
-      g_string_truncate (buf, 0);
-      if (!scan_string (s, buf))
-        return NULL;
-      key = g_strndup (buf->str, buf->len);
-      scan_ws (s);
-      if (s->p >= s->end || *s->p != ':')
-        return NULL;
-      s->p++;
-      value = read_value (s, buf, depth + 1);
-      if (value == NULL)
-        return NULL;
-      /* duplicate keys: json-glib keeps the last, so does this */
-      json_object_set_member (object, key, value);
-
-      scan_ws (s);
-      if (s->p >= s->end)
-        return NULL;
-      if (*s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      if (*s->p == '}')
-        {
-          s->p++;
-          return json_node_init_object (json_node_alloc (), object);
-        }
-      return NULL;
-    }
-}
-
-static JsonNode *
-read_array (Scanner *s,
-            GString *buf,
-            guint    depth)
-{
-  g_autoptr(JsonArray) array = json_array_new ();
-
-  s->p++; /* [ */
-  scan_ws (s);
-  if (s->p < s->end && *s->p == ']')
-    {
-      s->p++;
-      return json_node_init_array (json_node_alloc (), array);
-    }
-
-  for (;;)
-    {
-      JsonNode *value = read_value (s, buf, depth + 1);
-
-      if (value == NULL)
-        return NULL;
-      json_array_add_element (array, value);
-
-      scan_ws (s);
-      if (s->p >= s->end)
-        return NULL;
-      if (*s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      if (*s->p == ']')
-        {
-          s->p++;
-          return json_node_init_array (json_node_alloc (), array);
-        }
-      return NULL;
-    }
-}
-
-static JsonNode *
-read_value (Scanner *s,
-            GString *buf,
-            guint    depth)
-{
-  if (depth > MAX_DEPTH)
-    return NULL;
-
-  scan_ws (s);
+  ek_json_scanner_skip_ws (s);
   if (s->p >= s->end)
-    return NULL;
-
-  switch (*s->p)
-    {
-    case '{':
-      return read_object (s, buf, depth);
-    case '[':
-      return read_array (s, buf, depth);
-    case '"':
-      g_string_truncate (buf, 0);
-      if (!scan_string (s, buf))
-        return NULL;
-      return json_node_init_string (json_node_alloc (), buf->str);
-    case 't':
-      return read_literal (s, "true", 4) ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
-    case 'f':
-      return read_literal (s, "false", 5) ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
-    case 'n':
-      return read_literal (s, "null", 4) ? json_node_init_null (json_node_alloc ()) : NULL;
-    default:
-      return read_number (s);
-    }
+    return FALSE;
+  *more = *s->p == ',';
+  if (*s->p != ',' && *s->p != '}')
+    return FALSE;
+  s->p++;
+  return TRUE;
 }
 
-/* Returns NULL, with no error, when the text is not strict JSON (or nests
- * deeper than MAX_DEPTH); the caller falls back to json-glib. */
-static JsonNode *
-read_document (const char *data,
-               gsize       len)
+static gboolean
+read_view (EkJsonScanner *s,
+           GString       *scratch,
+           View          *view)
 {
-  Scanner s = { data, data + len };
-  g_autoptr(GString) buf = g_string_sized_new (256);
-  JsonNode *root;
+  ek_json_scanner_skip_ws (s);
+  return ek_json_scanner_read_string_view (s, scratch, &view->str, &view->len);
+}
 
-  root = read_value (&s, buf, 0);
-  if (root == NULL)
-    return NULL;
-  scan_ws (&s);
-  if (s.p != s.end)
+/* {"sessionID","messageID","partID","field","delta"}: all five strings,
+ * in any order, nothing else. */
+static gboolean
+scan_delta_properties (EkJsonScanner *s,
+                       Scratch       *scratch,
+                       View           values[5])
+{
+  guint seen = 0;
+  gboolean more = TRUE;
+
+  if (!expect (s, '{'))
+    return FALSE;
+
+  while (more)
     {
-      json_node_unref (root);
-      return NULL;
+      View key;
+      int which;
+
+      if (!read_view (s, scratch->buf[DELTA_KEY], &key))
+        return FALSE;
+      if (VIEW_IS (key, "delta"))
+        which = DELTA_DELTA;
+      else if (VIEW_IS (key, "partID"))
+        which = DELTA_PART_ID;
+      else if (VIEW_IS (key, "messageID"))
+        which = DELTA_MESSAGE_ID;
+      else if (VIEW_IS (key, "sessionID"))
+        which = DELTA_SESSION_ID;
+      else if (VIEW_IS (key, "field"))
+        which = DELTA_FIELD;
+      else
+        return FALSE;
+      if ((seen & (1u << which)) != 0)
+        return FALSE;
+      seen |= 1u << which;
+
+      if (!expect (s, ':') || !read_view (s, scratch->buf[which], &values[which]) ||
+          !next_member (s, &more))
+        return FALSE;
     }
-  return root;
+
+  return seen == 0x1f;
+}
+
+/**
+ * ek_event_scan_delta:
+ *
+ * Reads a `message.part.delta` event of exactly the expected shape
+ * without allocating.  Returns %FALSE for anything else (the caller then
+ * decodes it as JSON).
+ */
+gboolean
+ek_event_scan_delta (const char  *data,
+                     gsize        len,
+                     EkDeltaScan *scan)
+{
+  EkJsonScanner s = { data, data + len };
+  Scratch *scratch = scratch_get ();
+  View values[5];
+  View id = { NULL, 0 };
+  gboolean have_type = FALSE, have_props = FALSE;
+  gboolean more = TRUE;
+
+  if (!expect (&s, '{'))
+    return FALSE;
+
+  while (more)
+    {
+      View key;
+
+      if (!read_view (&s, scratch->buf[DELTA_KEY], &key) || !expect (&s, ':'))
+        return FALSE;
+      ek_json_scanner_skip_ws (&s);
+      if (s.p >= s.end)
+        return FALSE;
+
+      if (VIEW_IS (key, "type"))
+        {
+          View type;
+
+          if (have_type || !read_view (&s, scratch->buf[DELTA_KEY], &type) ||
+              !VIEW_IS (type, "message.part.delta"))
+            return FALSE;
+          have_type = TRUE;
+        }
+      else if (VIEW_IS (key, "properties"))
+        {
+          if (have_props || !scan_delta_properties (&s, scratch, values))
+            return FALSE;
+          have_props = TRUE;
+        }
+      else if (VIEW_IS (key, "id") || VIEW_IS (key, "eventId"))
+        {
+          /* ekacode servers send both; either names the event */
+          if (*s.p != '"' || !read_view (&s, scratch->buf[DELTA_ID], &id))
+            return FALSE;
+        }
+      else if (VIEW_IS (key, "sequence") || VIEW_IS (key, "timestamp"))
+        {
+          View ignored;
+
+          if (*s.p == '"' ? !read_view (&s, scratch->buf[DELTA_KEY], &ignored)
+                          : !ek_json_scanner_skip_number (&s))
+            return FALSE;
+        }
+      else
+        return FALSE;
+
+      if (!next_member (&s, &more))
+        return FALSE;
+    }
+
+  ek_json_scanner_skip_ws (&s);
+  if (s.p != s.end || !have_type || !have_props)
+    return FALSE;
+
+  scan->id = id.str;
+  scan->id_len = id.len;
+  scan->session_id = values[DELTA_SESSION_ID].str;
+  scan->session_id_len = values[DELTA_SESSION_ID].len;
+  scan->message_id = values[DELTA_MESSAGE_ID].str;
+  scan->message_id_len = values[DELTA_MESSAGE_ID].len;
+  scan->part_id = values[DELTA_PART_ID].str;
+  scan->part_id_len = values[DELTA_PART_ID].len;
+  scan->field = values[DELTA_FIELD].str;
+  scan->field_len = values[DELTA_FIELD].len;
+  scan->delta = values[DELTA_DELTA].str;
+  scan->delta_len = values[DELTA_DELTA].len;
+  return TRUE;
+}
+
+EkEvent *
+ek_event_new_from_scan (const EkDeltaScan *scan)
+{
+  const char *strs[EK_EVENT_N_STRS] = {
+    [EK_EVENT_STR_TYPE] = "message.part.delta",
+    [EK_EVENT_STR_ID] = scan->id,
+    [EK_EVENT_STR_SESSION] = scan->session_id,
+    [EK_EVENT_STR_MESSAGE] = scan->message_id,
+    [EK_EVENT_STR_PART] = scan->part_id,
+    [EK_EVENT_STR_FIELD] = scan->field,
+    [EK_EVENT_STR_DELTA] = scan->delta,
+  };
+  const gsize lens[EK_EVENT_N_STRS] = {
+    [EK_EVENT_STR_TYPE] = strlen ("message.part.delta"),
+    [EK_EVENT_STR_ID] = scan->id_len,
+    [EK_EVENT_STR_SESSION] = scan->session_id_len,
+    [EK_EVENT_STR_MESSAGE] = scan->message_id_len,
+    [EK_EVENT_STR_PART] = scan->part_id_len,
+    [EK_EVENT_STR_FIELD] = scan->field_len,
+    [EK_EVENT_STR_DELTA] = scan->delta_len,
+  };
+
+  return ek_event_new_full (EK_EVENT_PART_DELTA, strs, lens, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1142,36 +793,60 @@ ek_event_decode_node (JsonNode  *node,
 
 #undef S
 
-/* Counts bracket depth outside strings. */
-static gboolean
-nests_too_deep (const char *data,
-                gsize       len)
+
+/**
+ * ek_event_decode:
+ * @data: the text of one SSE event (its `data:` lines joined)
+ * @len: its length in bytes
+ *
+ * Decodes one event.  May be called from any thread.
+ *
+ * Returns: (transfer full): the event, or %NULL with @error set saying
+ *   what was wrong with it.
+ */
+EkEvent *
+ek_event_decode (const char  *data,
+                 gsize        len,
+                 GError     **error)
 {
-  gboolean in_string = FALSE;
-  int depth = 0;
+  EkDeltaScan scan;
 
-  for (gsize i = 0; i < len; i++)
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (ek_event_scan_delta (data, len, &scan))
+    return ek_event_new_from_scan (&scan);
+  return ek_event_decode_json (data, len, error);
+}
+
+/**
+ * ek_event_decode_json:
+ *
+ * ek_event_decode() without the fast path for deltas.
+ */
+EkEvent *
+ek_event_decode_json (const char  *data,
+                      gsize        len,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (len == 0)
     {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > MAX_DEPTH)
-            return TRUE;
-        }
-      else if (c == '}' || c == ']')
-        depth--;
+      g_set_error_literal (error, EK_EVENT_ERROR, EK_EVENT_ERROR_SYNTAX,
+                           "Event has no data");
+      return NULL;
     }
-  return FALSE;
+
+  root = ek_json_parse (data, len, &local_error);
+  if (root == NULL)
+    {
+      g_set_error (error, EK_EVENT_ERROR, EK_EVENT_ERROR_SYNTAX,
+                   "Event is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  return ek_event_decode_node (root, error);
 }
 
 /**
@@ -1197,76 +872,4 @@ ek_event_new (const char  *type_name,
   json_object_set_object_member (root, "properties", json_object_ref (properties));
   json_node_set_object (node, root);
   return ek_event_decode_node (node, error);
-}
-
-static void
-parser_free (gpointer data)
-{
-  g_object_unref (data);
-}
-
-static GPrivate parser_key = G_PRIVATE_INIT (parser_free);
-
-/**
- * ek_event_decode:
- * @data: the text of one SSE event (its `data:` lines joined)
- * @len: its length in bytes
- *
- * Decodes one event.  May be called from any thread.
- *
- * Returns: (transfer full): the event, or %NULL with @error set saying
- *   what was wrong with it.
- */
-EkEvent *
-ek_event_decode (const char  *data,
-                 gsize        len,
-                 GError     **error)
-{
-  JsonParser *parser;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  EkEvent *event;
-
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-
-  event = decode_delta_fast (data, len);
-  if (event != NULL)
-    return event;
-
-  root = read_document (data, len);
-  if (root != NULL)
-    return ek_event_decode_node (root, error);
-
-  /* not strict JSON, or deeper than we read: json-glib says what is wrong,
-   * but first make sure it does not recurse without bound */
-  if (nests_too_deep (data, len))
-    {
-      g_set_error (error, EK_EVENT_ERROR, EK_EVENT_ERROR_SYNTAX,
-                   "Event nests deeper than %d levels", MAX_DEPTH);
-      return NULL;
-    }
-
-  parser = g_private_get (&parser_key);
-  if (parser == NULL)
-    {
-      parser = json_parser_new ();
-      g_private_set (&parser_key, parser);
-    }
-
-  if (len == 0)
-    {
-      g_set_error_literal (error, EK_EVENT_ERROR, EK_EVENT_ERROR_SYNTAX,
-                           "Event has no data");
-      return NULL;
-    }
-
-  if (!json_parser_load_from_data (parser, data, len, &local_error))
-    {
-      g_set_error (error, EK_EVENT_ERROR, EK_EVENT_ERROR_SYNTAX,
-                   "Event is not valid JSON: %s", local_error->message);
-      return NULL;
-    }
-
-  root = json_parser_steal_root (parser);
-  return ek_event_decode_node (root, error);
 }

@@ -49,8 +49,6 @@ struct _EkIngest
 
   /* worker-only */
   EkSseParser  *parser;
-  GPtrArray    *decoded; /* events of the chunk being parsed */
-  GPtrArray    *errors;  /* GError, of the chunk being parsed */
 
   /* shared, under lock */
   GMutex        lock;
@@ -109,6 +107,8 @@ enqueue (EkIngest *self,
 
 /* ---- worker side ---- */
 
+/* The parser's callbacks run on the worker with the lock held: a chunk is
+ * parsed, decoded and coalesced in one go, then the lock is released. */
 static void
 on_sse_event (const char *event_type,
               const char *data,
@@ -118,17 +118,30 @@ on_sse_event (const char *event_type,
 {
   EkIngest *self = user_data;
   GError *error = NULL;
+  EkDeltaScan scan;
   EkEvent *event;
 
-  event = ek_event_decode (data, data_len, &error);
-  if (event != NULL)
-    g_ptr_array_add (self->decoded, event);
-  else
+  self->n_events++;
+
+  /* most events: a delta that continues the last one costs no allocation */
+  if (ek_event_scan_delta (data, data_len, &scan))
     {
-      g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE,
-             "Skipped a malformed event: %s", error->message);
-      g_ptr_array_add (self->errors, error);
+      if (!ek_coalescer_merge_delta (self->coalescer, &scan))
+        ek_coalescer_add (self->coalescer, ek_event_new_from_scan (&scan));
+      return;
     }
+
+  event = ek_event_decode_json (data, data_len, &error);
+  if (event != NULL)
+    {
+      ek_coalescer_add (self->coalescer, event);
+      return;
+    }
+
+  g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE,
+         "Skipped a malformed event: %s", error->message);
+  g_ptr_array_add (self->pending_errors, error);
+  self->n_errors++;
 }
 
 static void
@@ -138,7 +151,8 @@ on_sse_error (const GError *error,
   EkIngest *self = user_data;
 
   g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE, "Skipped an event: %s", error->message);
-  g_ptr_array_add (self->errors, g_error_copy (error));
+  g_ptr_array_add (self->pending_errors, g_error_copy (error));
+  self->n_errors++;
 }
 
 static gboolean deliver (gpointer user_data);
@@ -170,31 +184,6 @@ schedule_delivery_locked (EkIngest *self)
   g_source_attach (self->delivery, self->owner);
 }
 
-static void
-flush_decoded (EkIngest *self)
-{
-  if (self->decoded->len == 0 && self->errors->len == 0)
-    return;
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < self->decoded->len; i++)
-    ek_coalescer_add (self->coalescer, g_ptr_array_index (self->decoded, i));
-  self->n_events += self->decoded->len;
-  for (guint i = 0; i < self->errors->len; i++)
-    g_ptr_array_add (self->pending_errors, g_ptr_array_index (self->errors, i));
-  self->n_errors += self->errors->len;
-  schedule_delivery_locked (self);
-  g_mutex_unlock (&self->lock);
-
-  /* ownership moved: empty the arrays without freeing */
-  g_ptr_array_set_free_func (self->decoded, NULL);
-  g_ptr_array_set_size (self->decoded, 0);
-  g_ptr_array_set_free_func (self->decoded, (GDestroyNotify) ek_event_unref);
-  g_ptr_array_set_free_func (self->errors, NULL);
-  g_ptr_array_set_size (self->errors, 0);
-  g_ptr_array_set_free_func (self->errors, (GDestroyNotify) g_error_free);
-}
-
 static gpointer
 worker_main (gpointer data)
 {
@@ -205,6 +194,7 @@ worker_main (gpointer data)
       Item *item = g_async_queue_pop (self->queue);
       ItemKind kind = item->kind;
 
+      g_mutex_lock (&self->lock);
       switch (kind)
         {
         case ITEM_BYTES:
@@ -220,25 +210,18 @@ worker_main (gpointer data)
           break;
         case ITEM_CLOSE:
           ek_sse_parser_finish (self->parser);
+          self->closed = TRUE;
           break;
         case ITEM_STOP:
         default:
           break;
         }
+      if (kind == ITEM_CLOSE || ek_coalescer_get_n_pending (self->coalescer) > 0 ||
+          self->pending_errors->len > 0)
+        schedule_delivery_locked (self);
+      g_mutex_unlock (&self->lock);
+
       item_free (item);
-
-      /* hand over what this chunk gave as soon as the queue runs dry, or
-       * every so often during a long run of chunks */
-      if (self->decoded->len >= 4096 || g_async_queue_length (self->queue) <= 0 || kind != ITEM_BYTES)
-        flush_decoded (self);
-
-      if (kind == ITEM_CLOSE)
-        {
-          g_mutex_lock (&self->lock);
-          self->closed = TRUE;
-          schedule_delivery_locked (self);
-          g_mutex_unlock (&self->lock);
-        }
       if (kind == ITEM_STOP)
         break;
     }
@@ -328,8 +311,6 @@ ek_ingest_finalize (GObject *object)
 
   g_clear_pointer (&self->parser, ek_sse_parser_free);
   g_clear_pointer (&self->coalescer, ek_coalescer_free);
-  g_clear_pointer (&self->decoded, g_ptr_array_unref);
-  g_clear_pointer (&self->errors, g_ptr_array_unref);
   g_clear_pointer (&self->pending_errors, g_ptr_array_unref);
   g_clear_pointer (&self->queue, g_async_queue_unref);
   g_clear_pointer (&self->owner, g_main_context_unref);
@@ -442,8 +423,6 @@ ek_ingest_init (EkIngest *self)
   self->interval_ms = EK_INGEST_DEFAULT_INTERVAL_MS;
   self->max_event_size = EK_SSE_DEFAULT_MAX_EVENT_SIZE;
   self->parser = ek_sse_parser_new (on_sse_event, on_sse_error, self);
-  self->decoded = g_ptr_array_new_with_free_func ((GDestroyNotify) ek_event_unref);
-  self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   self->pending_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   self->coalescer = ek_coalescer_new ();
 }

@@ -51,13 +51,200 @@ read_hex4 (EkJsonScanner *s,
   return TRUE;
 }
 
+#define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
+#define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* Eight bytes at a time: are they all printable ASCII other than the
+ * quote and the backslash?  (A "no" may be wrong; the caller then looks
+ * byte by byte.) */
+static inline gboolean
+word_is_plain (guint64 w)
+{
+  guint64 quote = w ^ (ONES * '"');
+  guint64 backslash = w ^ (ONES * '\\');
+  guint64 special = ((quote - ONES) & ~quote) |
+                    ((backslash - ONES) & ~backslash) |
+                    (w - ONES * 0x20) |
+                    w;
+
+  return (special & HIGHS) == 0;
+}
+
+/* Skips plain string characters; stops at a quote, a backslash, a control
+ * character or the end.  Sets @high when a byte ≥ 0x80 was passed. */
+static inline const char *
+skip_plain (const char *p,
+            const char *end,
+            gboolean   *high)
+{
+  guchar seen = 0;
+
+  for (;;)
+    {
+      while (end - p >= 8)
+        {
+          guint64 w;
+
+          memcpy (&w, p, sizeof w);
+          if (!word_is_plain (w))
+            break;
+          p += 8;
+        }
+      if (p >= end)
+        break;
+
+      {
+        guchar c = (guchar) *p;
+
+        if (c == '"' || c == '\\' || c < 0x20)
+          break;
+        seen |= c;
+        p++;
+      }
+    }
+
+  *high |= (seen & 0x80) != 0;
+  return p;
+}
+
+/* After a backslash: decodes one escape onto @out. */
+static gboolean
+read_escape (EkJsonScanner *s,
+             GString       *out)
+{
+  gunichar u;
+
+  if (s->p >= s->end)
+    return FALSE;
+  switch (*s->p++)
+    {
+    case '"':
+      g_string_append_c (out, '"');
+      return TRUE;
+    case '\\':
+      g_string_append_c (out, '\\');
+      return TRUE;
+    case '/':
+      g_string_append_c (out, '/');
+      return TRUE;
+    case 'b':
+      g_string_append_c (out, '\b');
+      return TRUE;
+    case 'f':
+      g_string_append_c (out, '\f');
+      return TRUE;
+    case 'n':
+      g_string_append_c (out, '\n');
+      return TRUE;
+    case 'r':
+      g_string_append_c (out, '\r');
+      return TRUE;
+    case 't':
+      g_string_append_c (out, '\t');
+      return TRUE;
+    case 'u':
+      if (!read_hex4 (s, &u))
+        return FALSE;
+      if (u >= 0xD800 && u <= 0xDBFF)
+        {
+          gunichar low;
+
+          if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u')
+            return FALSE;
+          s->p += 2;
+          if (!read_hex4 (s, &low) || low < 0xDC00 || low > 0xDFFF)
+            return FALSE;
+          u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+        }
+      else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
+        return FALSE;
+      g_string_append_unichar (out, u);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * ek_json_scanner_read_string_view:
+ * @s: a scanner whose current character is the opening quote
+ * @scratch: where a string with escapes is decoded
+ * @str: (out): the string: inside the scanned text when it has no
+ *   escapes (then not nul-terminated), else @scratch's
+ * @len: (out): its length in bytes
+ *
+ * Reads a string, copying only when it has escapes.  Strict: control
+ * characters, unknown escapes, lone surrogates, `\u0000` and invalid UTF-8
+ * are all refused.
+ *
+ * Returns: %TRUE when a whole string was read
+ */
+gboolean
+ek_json_scanner_read_string_view (EkJsonScanner  *s,
+                                  GString        *scratch,
+                                  const char    **str,
+                                  gsize          *len)
+{
+  const char *start;
+  gboolean high = FALSE;
+
+  if (s->p >= s->end || *s->p != '"')
+    return FALSE;
+  start = ++s->p;
+
+  s->p = skip_plain (s->p, s->end, &high);
+  if (s->p >= s->end || (guchar) *s->p < 0x20)
+    return FALSE;
+
+  if (*s->p == '"')
+    {
+      /* the common case: no escapes, no copy */
+      if (high && !g_utf8_validate_len (start, s->p - start, NULL))
+        return FALSE;
+      *str = start;
+      *len = s->p - start;
+      s->p++;
+      return TRUE;
+    }
+
+  /* escapes: decode into @scratch, run by run */
+  g_string_truncate (scratch, 0);
+  for (;;)
+    {
+      const char *run = s->p;
+
+      if (start != NULL)
+        {
+          run = start;
+          start = NULL;
+        }
+      else
+        s->p = skip_plain (s->p, s->end, &high);
+
+      if (s->p > run)
+        g_string_append_len (scratch, run, s->p - run);
+      if (s->p >= s->end || (guchar) *s->p < 0x20)
+        return FALSE;
+      if (*s->p == '"')
+        break;
+
+      s->p++; /* the backslash */
+      if (!read_escape (s, scratch))
+        return FALSE;
+    }
+
+  if (high && !g_utf8_validate_len (scratch->str, scratch->len, NULL))
+    return FALSE;
+  *str = scratch->str;
+  *len = scratch->len;
+  s->p++;
+  return TRUE;
+}
+
 /**
  * ek_json_scanner_read_string:
  * @s: a scanner whose current character is the opening quote
  * @out: where the decoded string is appended
- *
- * Strict: control characters, unknown escapes, lone surrogates, `\u0000`
- * and invalid UTF-8 are all refused.
  *
  * Returns: %TRUE when a whole string was read
  */
@@ -65,89 +252,14 @@ gboolean
 ek_json_scanner_read_string (EkJsonScanner *s,
                              GString       *out)
 {
-  if (s->p >= s->end || *s->p != '"')
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  const char *str;
+  gsize len;
+
+  if (!ek_json_scanner_read_string_view (s, scratch, &str, &len))
     return FALSE;
-  s->p++;
-
-  for (;;)
-    {
-      const char *run = s->p;
-      gunichar u;
-
-      while (s->p < s->end)
-        {
-          guchar c = (guchar) *s->p;
-
-          if (c == '"' || c == '\\' || c < 0x20)
-            break;
-          s->p++;
-        }
-      if (s->p > run)
-        {
-          if (!g_utf8_validate_len (run, s->p - run, NULL))
-            return FALSE;
-          g_string_append_len (out, run, s->p - run);
-        }
-      if (s->p >= s->end || (guchar) *s->p < 0x20)
-        return FALSE;
-      if (*s->p == '"')
-        {
-          s->p++;
-          return TRUE;
-        }
-
-      /* a backslash */
-      s->p++;
-      if (s->p >= s->end)
-        return FALSE;
-      switch (*s->p++)
-        {
-        case '"':
-          g_string_append_c (out, '"');
-          break;
-        case '\\':
-          g_string_append_c (out, '\\');
-          break;
-        case '/':
-          g_string_append_c (out, '/');
-          break;
-        case 'b':
-          g_string_append_c (out, '\b');
-          break;
-        case 'f':
-          g_string_append_c (out, '\f');
-          break;
-        case 'n':
-          g_string_append_c (out, '\n');
-          break;
-        case 'r':
-          g_string_append_c (out, '\r');
-          break;
-        case 't':
-          g_string_append_c (out, '\t');
-          break;
-        case 'u':
-          if (!read_hex4 (s, &u))
-            return FALSE;
-          if (u >= 0xD800 && u <= 0xDBFF)
-            {
-              gunichar low;
-
-              if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u')
-                return FALSE;
-              s->p += 2;
-              if (!read_hex4 (s, &low) || low < 0xDC00 || low > 0xDFFF)
-                return FALSE;
-              u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
-            }
-          else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
-            return FALSE;
-          g_string_append_unichar (out, u);
-          break;
-        default:
-          return FALSE;
-        }
-    }
+  g_string_append_len (out, str, len);
+  return TRUE;
 }
 
 static inline void
@@ -268,14 +380,25 @@ read_object (EkJsonScanner *s,
 
   for (;;)
     {
-      g_autofree char *key = NULL;
+      g_autofree char *long_key = NULL;
+      char short_key[128];
+      const char *key;
       JsonNode *value;
+      const char *str;
+      gsize len;
 
       ek_json_scanner_skip_ws (s);
-      g_string_truncate (buf, 0);
-      if (!ek_json_scanner_read_string (s, buf))
+      if (!ek_json_scanner_read_string_view (s, buf, &str, &len))
         return NULL;
-      key = g_strndup (buf->str, buf->len);
+      /* json-glib copies the name: a nul-terminated copy on the stack will do */
+      if (len < sizeof short_key)
+        {
+          memcpy (short_key, str, len);
+          short_key[len] = '\0';
+          key = short_key;
+        }
+      else
+        key = long_key = g_strndup (str, len);
 
       ek_json_scanner_skip_ws (s);
       if (s->p >= s->end || *s->p != ':')
@@ -358,10 +481,22 @@ read_value (EkJsonScanner *s,
     case '[':
       return read_array (s, buf, depth);
     case '"':
-      g_string_truncate (buf, 0);
-      if (!ek_json_scanner_read_string (s, buf))
-        return NULL;
-      return json_node_init_string (json_node_alloc (), buf->str);
+      {
+        const char *str;
+        gsize len;
+        JsonNode *node;
+
+        if (!ek_json_scanner_read_string_view (s, buf, &str, &len))
+          return NULL;
+        /* json-glib copies a nul-terminated string; hand it one */
+        if (str != buf->str)
+          {
+            g_string_truncate (buf, 0);
+            g_string_append_len (buf, str, len);
+          }
+        node = json_node_init_string (json_node_alloc (), buf->str);
+        return node;
+      }
     case 't':
       if (!read_word (s, "true", 4))
         return NULL;

@@ -32,6 +32,10 @@ ek_json_scanner_skip_ws (EkJsonScanner *s)
 
 gboolean  ek_json_scanner_read_string  (EkJsonScanner *s,
                                         GString       *out);
+gboolean  ek_json_scanner_read_string_view (EkJsonScanner  *s,
+                                            GString        *scratch,
+                                            const char    **str,
+                                            gsize          *len);
 gboolean  ek_json_scanner_skip_number  (EkJsonScanner *s);
 
 JsonNode *ek_json_read_strict          (const char    *data,
