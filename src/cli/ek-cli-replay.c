@@ -65,28 +65,6 @@ pick_session (EkStore *store)
   return NULL;
 }
 
-static gboolean
-write_dump (EkSession   *session,
-            const char  *path,
-            GError     **error)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = ek_session_to_json (session);
-  g_autofree char *text = NULL;
-  gsize len;
-
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-
-  if (g_strcmp0 (path, "-") == 0)
-    {
-      fwrite (text, 1, len, stdout);
-      fputc ('\n', stdout);
-      return TRUE;
-    }
-  return g_file_set_contents (path, text, len, error);
-}
-
 int
 ek_cli_replay (int    argc,
                char **argv)
@@ -143,6 +121,7 @@ ek_cli_replay (int    argc,
   g_signal_connect (ingest, "batch", G_CALLBACK (on_batch), &replay);
   g_signal_connect (ingest, "finished", G_CALLBACK (on_finished), &replay);
 
+  ek_cli_busy_monitor_start ();
   start = g_get_monotonic_time ();
   for (gsize offset = 0; offset < size; offset += CHUNK_SIZE)
     {
@@ -169,7 +148,7 @@ ek_cli_replay (int    argc,
             g_printerr ("ekacode-cli replay: no session with messages in %s\n", files[0]);
           return EK_CLI_EXIT_FAILED;
         }
-      if (!write_dump (session, dump_path, &error))
+      if (!ek_cli_write_dump (session, dump_path, &error))
         {
           g_printerr ("ekacode-cli replay: cannot write %s: %s\n", dump_path, error->message);
           return EK_CLI_EXIT_USAGE;

@@ -7,7 +7,6 @@
 
 #include <locale.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -20,34 +19,11 @@ static const struct
   int (*run) (int argc, char **argv);
   const char *summary;
 } commands[] = {
+  { "run", ek_cli_run, "Send a prompt to a server and follow the turn" },
+  { "watch", ek_cli_watch, "Follow a server's event stream" },
+  { "sessions", ek_cli_sessions, "List a server's sessions" },
   { "replay", ek_cli_replay, "Fold a recorded event stream into the store" },
 };
-
-/**
- * ek_cli_print_stats:
- *
- * Prints the `--stats` line, a contract scripts rely on:
- * `{"events":N,"seconds":S,"events_per_s":R,"max_rss_mb":M}`
- */
-void
-ek_cli_print_stats (guint64 n_events,
-                    double  seconds)
-{
-  struct rusage usage;
-  double max_rss_mb = 0;
-  char seconds_buf[G_ASCII_DTOSTR_BUF_SIZE];
-  char rate_buf[G_ASCII_DTOSTR_BUF_SIZE];
-  char rss_buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (getrusage (RUSAGE_SELF, &usage) == 0)
-    max_rss_mb = usage.ru_maxrss / 1024.0;
-
-  g_print ("{\"events\":%" G_GUINT64_FORMAT ",\"seconds\":%s,\"events_per_s\":%s,\"max_rss_mb\":%s}\n",
-           n_events,
-           g_ascii_formatd (seconds_buf, sizeof seconds_buf, "%.6f", seconds),
-           g_ascii_formatd (rate_buf, sizeof rate_buf, "%.0f", seconds > 0 ? n_events / seconds : 0.0),
-           g_ascii_formatd (rss_buf, sizeof rss_buf, "%.1f", max_rss_mb));
-}
 
 static void
 usage (FILE *out)
