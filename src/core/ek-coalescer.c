@@ -39,6 +39,14 @@ struct _EkCoalescer
   guint64     n_added;
 };
 
+/* the batch has holes where events were dropped */
+static void
+event_unref0 (gpointer event)
+{
+  if (event != NULL)
+    ek_event_unref (event);
+}
+
 static void
 part_state_free (gpointer data)
 {
@@ -53,7 +61,7 @@ ek_coalescer_new (void)
 {
   EkCoalescer *self = g_new0 (EkCoalescer, 1);
 
-  self->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) ek_event_unref);
+  self->batch = g_ptr_array_new_with_free_func (event_unref0);
   self->parts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, part_state_free);
   self->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
@@ -214,7 +222,10 @@ ek_coalescer_add (EkCoalescer *self,
     case EK_EVENT_PART_REMOVED:
     case EK_EVENT_MESSAGE_REMOVED:
     case EK_EVENT_SESSION_DELETED:
-      /* nothing merges across a removal */
+    case EK_EVENT_MESSAGE_UPDATED:
+      /* nothing merges across a removal, nor across a message update: it
+       * may adopt parts that arrived early, so a delta before it may be
+       * skipped where one after it lands */
       self->epoch++;
       push (self, event);
       break;
@@ -281,7 +292,7 @@ ek_coalescer_take (EkCoalescer *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   batch = g_steal_pointer (&self->batch);
-  self->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) ek_event_unref);
+  self->batch = g_ptr_array_new_with_free_func (event_unref0);
 
   if (self->n_dropped > 0)
     {

@@ -389,7 +389,9 @@ read_view (EkJsonScanner *s,
            View          *view)
 {
   ek_json_scanner_skip_ws (s);
-  return ek_json_scanner_read_string_view (s, scratch, &view->str, &view->len);
+  /* a \u0000 would cut the string short in json-glib: leave it to that path */
+  return ek_json_scanner_read_string_view (s, scratch, &view->str, &view->len) &&
+         (view->str != scratch->str || memchr (view->str, '\0', view->len) == NULL);
 }
 
 /* {"sessionID","messageID","partID","field","delta"}: all five strings,

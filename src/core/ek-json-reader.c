@@ -156,7 +156,7 @@ read_escape (EkJsonScanner *s,
             return FALSE;
           u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
         }
-      else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
+      else if (u >= 0xDC00 && u <= 0xDFFF)
         return FALSE;
       g_string_append_unichar (out, u);
       return TRUE;
@@ -174,7 +174,7 @@ read_escape (EkJsonScanner *s,
  * @len: (out): its length in bytes
  *
  * Reads a string, copying only when it has escapes.  Strict: control
- * characters, unknown escapes, lone surrogates, `\u0000` and invalid UTF-8
+ * characters, unknown escapes, lone surrogates and invalid UTF-8
  * are all refused.
  *
  * Returns: %TRUE when a whole string was read
@@ -587,8 +587,8 @@ nests_too_deep (const char *data,
  * @len: its length in bytes
  * @error: return location for a #JSON_PARSER_ERROR
  *
- * Reads one JSON document: strict JSON on the fast path, anything else
- * through json-glib, which then says what is wrong with it.  Empty text and
+ * Reads one strict JSON document; for anything else json-glib says what
+ * is wrong with it.  Empty text and
  * documents nested deeper than %EK_JSON_MAX_DEPTH are errors too.
  * Thread-safe.
  *
@@ -615,13 +615,17 @@ ek_json_parse (const char  *data,
       return NULL;
     }
 
+  /* not strict JSON: json-glib, being lenient (single quotes…), only
+   * gets to say what is wrong */
   parser = json_parser_new ();
   if (len > 0 && !json_parser_load_from_data (parser, data, len, error))
     return NULL;
 
-  root = json_parser_steal_root (parser);
-  if (root == NULL)
+  if (json_parser_get_root (parser) == NULL)
     g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
                          "The document is empty");
-  return root;
+  else
+    g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                         "The document is not strict JSON");
+  return NULL;
 }
