@@ -1,0 +1,313 @@
+/* ek-sticky-scroll.c: keep a scrolled list at its end while it grows
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two flags.  “sticky”: the user is at the end, so growth scrolls with
+ * it; scrolling up clears it, coming back to the end sets it again.
+ * “auto-scrolling”: the value is being moved by us, so value changes in
+ * that window say nothing about the user.
+ *
+ * On GTK 4.8, setting the adjustment from notify::upper (which fires
+ * during allocation) leaves the list view drawing its top rows, so the
+ * scroll happens from a tick callback: the ::scroll-to-end signal lets the
+ * owner bring the last row in (`list.scroll-to-item`), then the value goes
+ * to upper − page-size; one frame later it is checked again, as the row
+ * that came in may have grown the list.
+ */
+
+#include "config.h"
+
+#include "ek-sticky-scroll.h"
+
+/* how close to the end still counts as at the end, in pixels */
+#define END_SLACK 24.0
+
+typedef enum
+{
+  PHASE_NONE,
+  PHASE_SCROLL,
+  PHASE_SETTLE,
+} Phase;
+
+struct _EkStickyScroll
+{
+  GObject        parent_instance;
+
+  GtkWidget     *widget;      /* weak */
+  GtkAdjustment *adjustment;
+  guint          tick_id;
+  Phase          phase;
+  double         last_value;
+
+  guint          sticky : 1;
+  guint          auto_scrolling : 1;
+};
+
+G_DEFINE_FINAL_TYPE (EkStickyScroll, ek_sticky_scroll, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STICKY,
+  PROP_AUTO_SCROLLING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SCROLL_TO_END,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_sticky (EkStickyScroll *self,
+            gboolean        sticky)
+{
+  sticky = !!sticky;
+  if (self->sticky == sticky)
+    return;
+  self->sticky = sticky;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STICKY]);
+}
+
+static void
+set_auto_scrolling (EkStickyScroll *self,
+                    gboolean        auto_scrolling)
+{
+  auto_scrolling = !!auto_scrolling;
+  if (self->auto_scrolling == auto_scrolling)
+    return;
+  self->auto_scrolling = auto_scrolling;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_SCROLLING]);
+}
+
+static double
+end_value (GtkAdjustment *adjustment)
+{
+  return MAX (gtk_adjustment_get_lower (adjustment),
+              gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
+}
+
+static gboolean
+is_at_end (GtkAdjustment *adjustment)
+{
+  return gtk_adjustment_get_value (adjustment) >= end_value (adjustment) - END_SLACK;
+}
+
+static gboolean
+tick_cb (GtkWidget     *widget,
+         GdkFrameClock *frame_clock,
+         gpointer       user_data)
+{
+  EkStickyScroll *self = user_data;
+
+  if (self->phase == PHASE_SCROLL)
+    {
+      set_auto_scrolling (self, TRUE);
+      g_signal_emit (self, signals[SCROLL_TO_END], 0);
+      gtk_adjustment_set_value (self->adjustment, end_value (self->adjustment));
+      self->last_value = gtk_adjustment_get_value (self->adjustment);
+      self->phase = PHASE_SETTLE;
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* PHASE_SETTLE: the frame after; the list may have moved the value */
+  if (self->sticky && !is_at_end (self->adjustment))
+    gtk_adjustment_set_value (self->adjustment, end_value (self->adjustment));
+  self->last_value = gtk_adjustment_get_value (self->adjustment);
+  self->phase = PHASE_NONE;
+  self->tick_id = 0;
+  set_auto_scrolling (self, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_scroll (EkStickyScroll *self)
+{
+  self->phase = PHASE_SCROLL;
+  if (self->tick_id != 0 || self->widget == NULL)
+    return;
+  self->tick_id = gtk_widget_add_tick_callback (self->widget, tick_cb, self, NULL);
+}
+
+static void
+on_value_changed (GtkAdjustment  *adjustment,
+                  EkStickyScroll *self)
+{
+  double value = gtk_adjustment_get_value (adjustment);
+
+  if (!self->auto_scrolling)
+    {
+      if (is_at_end (adjustment))
+        set_sticky (self, TRUE);
+      else if (value < self->last_value - 0.5)
+        set_sticky (self, FALSE);
+    }
+  self->last_value = value;
+}
+
+static void
+on_size_changed (GtkAdjustment  *adjustment,
+                 GParamSpec     *pspec,
+                 EkStickyScroll *self)
+{
+  if (self->sticky &&
+      (self->phase != PHASE_NONE ||
+       gtk_adjustment_get_value (adjustment) < end_value (adjustment) - 0.5))
+    schedule_scroll (self);
+}
+
+static void
+ek_sticky_scroll_dispose (GObject *object)
+{
+  EkStickyScroll *self = EK_STICKY_SCROLL (object);
+
+  if (self->tick_id != 0 && self->widget != NULL)
+    gtk_widget_remove_tick_callback (self->widget, self->tick_id);
+  self->tick_id = 0;
+  if (self->widget != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->widget), (gpointer *) &self->widget);
+  self->widget = NULL;
+  if (self->adjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->adjustment, self);
+  g_clear_object (&self->adjustment);
+
+  G_OBJECT_CLASS (ek_sticky_scroll_parent_class)->dispose (object);
+}
+
+static void
+ek_sticky_scroll_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  EkStickyScroll *self = EK_STICKY_SCROLL (object);
+
+  switch (prop_id)
+    {
+    case PROP_STICKY:
+      g_value_set_boolean (value, self->sticky);
+      break;
+    case PROP_AUTO_SCROLLING:
+      g_value_set_boolean (value, self->auto_scrolling);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+ek_sticky_scroll_class_init (EkStickyScrollClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ek_sticky_scroll_dispose;
+  object_class->get_property = ek_sticky_scroll_get_property;
+
+  /**
+   * EkStickyScroll:sticky:
+   *
+   * Whether the view follows the end as it grows.
+   */
+  properties[PROP_STICKY] =
+    g_param_spec_boolean ("sticky", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * EkStickyScroll:auto-scrolling:
+   *
+   * Whether a scroll of ours is under way.
+   */
+  properties[PROP_AUTO_SCROLLING] =
+    g_param_spec_boolean ("auto-scrolling", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * EkStickyScroll::scroll-to-end:
+   *
+   * Emitted from a tick callback before the value goes to the end: bring
+   * the last row into the view here (`list.scroll-to-item`).
+   */
+  signals[SCROLL_TO_END] =
+    g_signal_new ("scroll-to-end",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+ek_sticky_scroll_init (EkStickyScroll *self)
+{
+  self->sticky = TRUE;
+}
+
+/**
+ * ek_sticky_scroll_new:
+ * @widget: the scrolled widget, whose frame clock drives the scrolling
+ * @adjustment: its vertical adjustment
+ */
+EkStickyScroll *
+ek_sticky_scroll_new (GtkWidget     *widget,
+                      GtkAdjustment *adjustment)
+{
+  EkStickyScroll *self;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (GTK_IS_ADJUSTMENT (adjustment), NULL);
+
+  self = g_object_new (EK_TYPE_STICKY_SCROLL, NULL);
+  self->widget = widget;
+  g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &self->widget);
+  self->adjustment = g_object_ref (adjustment);
+  self->last_value = gtk_adjustment_get_value (adjustment);
+
+  g_signal_connect (adjustment, "value-changed", G_CALLBACK (on_value_changed), self);
+  g_signal_connect (adjustment, "notify::upper", G_CALLBACK (on_size_changed), self);
+  g_signal_connect (adjustment, "notify::page-size", G_CALLBACK (on_size_changed), self);
+  return self;
+}
+
+gboolean
+ek_sticky_scroll_get_sticky (EkStickyScroll *self)
+{
+  g_return_val_if_fail (EK_IS_STICKY_SCROLL (self), FALSE);
+  return self->sticky;
+}
+
+gboolean
+ek_sticky_scroll_get_auto_scrolling (EkStickyScroll *self)
+{
+  g_return_val_if_fail (EK_IS_STICKY_SCROLL (self), FALSE);
+  return self->auto_scrolling;
+}
+
+/**
+ * ek_sticky_scroll_get_pending:
+ *
+ * Returns: whether a scroll to the end is scheduled or settling
+ */
+gboolean
+ek_sticky_scroll_get_pending (EkStickyScroll *self)
+{
+  g_return_val_if_fail (EK_IS_STICKY_SCROLL (self), FALSE);
+  return self->tick_id != 0;
+}
+
+/**
+ * ek_sticky_scroll_scroll_to_end:
+ *
+ * Goes to the end and follows it from now on (“Jump to latest”, a newly
+ * shown session).
+ */
+void
+ek_sticky_scroll_scroll_to_end (EkStickyScroll *self)
+{
+  g_return_if_fail (EK_IS_STICKY_SCROLL (self));
+
+  set_sticky (self, TRUE);
+  schedule_scroll (self);
+}
