@@ -18,6 +18,8 @@
 #include "ek-output-view.h"
 
 #define MAX_SHOWN_BYTES (256 * 1024)
+/* "Show More" for fewer lines than this would save no room */
+#define MIN_HIDDEN_LINES 3
 
 struct _EkOutputView
 {
@@ -134,7 +136,8 @@ refresh (EkOutputView *self)
   if (len > 0 && text[len - 1] == '\n')
     end--;
 
-  if (!self->expanded && self->max_lines > 0 && total_lines > self->max_lines)
+  if (!self->expanded && self->max_lines > 0 &&
+      total_lines >= self->max_lines + MIN_HIDDEN_LINES)
     {
       shortened = TRUE;
       if (self->tail)
@@ -186,7 +189,7 @@ refresh (EkOutputView *self)
   gtk_widget_set_visible (self->note, note != NULL);
   gtk_widget_set_visible (self->footer,
                           shortened || (self->expanded && self->max_lines > 0 &&
-                                        total_lines > self->max_lines));
+                                        total_lines >= self->max_lines + MIN_HIDDEN_LINES));
 }
 
 static void

@@ -156,6 +156,14 @@ ek_part_registry_lookup (EkPart *part)
 GtkWidget *
 ek_part_registry_create_widget (EkPart *part)
 {
+  return ek_part_registry_create_widget_for_role (part, NULL);
+}
+
+GtkWidget *
+ek_part_registry_create_widget_for_role (EkPart     *part,
+                                         const char *role)
+{
+  GtkWidget *widget;
   GType type;
 
   g_return_val_if_fail (EK_IS_PART (part), NULL);
@@ -163,5 +171,8 @@ ek_part_registry_create_widget (EkPart *part)
   type = ek_part_registry_lookup (part);
   if (type == G_TYPE_NONE)
     return NULL;
-  return g_object_new (type, "part", part, NULL);
+
+  widget = g_object_new (type, "role", role, NULL);
+  ek_part_widget_set_part (EK_PART_WIDGET (widget), part);
+  return widget;
 }

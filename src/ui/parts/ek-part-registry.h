@@ -24,6 +24,11 @@ void       ek_part_registry_register      (const char *part_type,
 GType      ek_part_registry_lookup        (EkPart     *part);
 /* A new widget for @part, bound to it; NULL for kinds not shown. */
 GtkWidget *ek_part_registry_create_widget (EkPart     *part);
+/* The same for a part of a message with @role ("user", "assistant"; see
+ * ek_part_widget_set_role()), which the widget knows before it first
+ * draws. */
+GtkWidget *ek_part_registry_create_widget_for_role (EkPart     *part,
+                                                    const char *role);
 /* Registers the built-in widgets (idempotent; lookups call it). */
 void       ek_part_registry_ensure_defaults (void);
 

@@ -155,6 +155,9 @@ ek_part_format_duration (gint64   ms,
   gint64 s;
 
   ms = MAX (ms, 0);
+  if (precise && ms < 100)
+    /* Translators: a short duration in milliseconds, "34 ms" */
+    return g_strdup_printf (_("%d ms"), (int) ms);
   if (precise && ms < 10000)
     /* Translators: a short duration with tenths, "0.3 s" */
     return g_strdup_printf (_("%.1f s"), ms / 1000.0);
@@ -191,6 +194,9 @@ ek_part_format_duration_words (gint64   ms,
   gint64 s;
 
   ms = MAX (ms, 0);
+  if (precise && ms < 100)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d millisecond", "%d milliseconds", ms),
+                            (int) ms);
   if (precise && ms < 10000 && ms % 1000 != 0)
     /* Translators: a duration with tenths of a second, "0.3 seconds" */
     return g_strdup_printf (_("%.1f seconds"), ms / 1000.0);

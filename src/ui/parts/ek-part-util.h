@@ -34,7 +34,8 @@ const char *ek_part_json_array_string (JsonArray *array,
 gint64      ek_part_now_ms                 (void);
 void        ek_part_set_now_ms_for_testing (gint64 now_ms);
 
-/* "0.3 s", "42 s", "1 min 5 s"; @precise gives tenths below 10 s. */
+/* "0.3 s", "42 s", "1 min 5 s"; @precise gives tenths below 10 s and
+ * milliseconds below 0.1 s ("34 ms"). */
 char       *ek_part_format_duration        (gint64      ms,
                                             gboolean    precise);
 /* The same in words for accessible names: "0.3 seconds". */

@@ -100,13 +100,13 @@ ek_patch_part_init (EkPatchPart *self)
   gtk_box_append (GTK_BOX (box), icon);
   self->label = gtk_label_new (NULL);
   gtk_box_append (GTK_BOX (box), self->label);
-  gtk_widget_add_css_class (box, "dim-label");
   gtk_widget_add_css_class (box, "caption");
 
   self->list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_add_css_class (self->list, "ek-patch-files");
 
   self->expander = gtk_expander_new (NULL);
+  gtk_widget_add_css_class (self->expander, "dim-label");
   gtk_expander_set_label_widget (GTK_EXPANDER (self->expander), box);
   gtk_expander_set_child (GTK_EXPANDER (self->expander), self->list);
   gtk_widget_set_parent (self->expander, GTK_WIDGET (self));

@@ -188,7 +188,10 @@ test_text_user (void)
   GtkWidget *view;
 
   part = parts_test_add_part (store, data, "user");
-  widget = g_object_ref_sink (g_object_new (EK_TYPE_TEXT_PART, "role", "user", "part", part, NULL));
+  widget = g_object_ref_sink (ek_part_registry_create_widget_for_role (part, "user"));
+  g_assert_cmpstr (ek_part_widget_get_role (EK_PART_WIDGET (widget)), ==, "user");
+  /* a prompt is never parsed as Markdown, not even once */
+  g_assert_cmpuint (ek_text_part_get_n_redraws (EK_TEXT_PART (widget)), ==, 1);
 
   view = ek_text_part_get_view (EK_TEXT_PART (widget));
   g_assert_true (GTK_IS_LABEL (view));
@@ -340,9 +343,9 @@ test_reasoning (void)
   g_assert_true (EK_IS_REASONING_PART (widget));
   reasoning = EK_REASONING_PART (widget);
 
-  /* folded, with its duration (87 ms) */
+  /* folded, with its duration */
   g_assert_false (ek_reasoning_part_get_expanded (reasoning));
-  g_assert_cmpstr (ek_reasoning_part_get_title (reasoning), ==, "Thought for 0.1 s");
+  g_assert_cmpstr (ek_reasoning_part_get_title (reasoning), ==, "Thought for 87 ms");
   g_assert_cmpstr (ek_reasoning_part_get_preview (reasoning), ==, "");
 
   ek_reasoning_part_set_expanded (reasoning, TRUE);
@@ -632,6 +635,7 @@ test_tool_edit (void)
   g_assert_cmpstr (ek_tool_part_get_title (EK_TOOL_PART (edit)), ==, "hello.c");
   g_assert_cmpstr (ek_tool_part_get_subtitle (EK_TOOL_PART (edit)), ==, "+1 −1");
   g_assert_cmpstr (ek_tool_part_get_icon_name (EK_TOOL_PART (edit)), ==, "document-edit-symbolic");
+  check_badge (EK_TOOL_PART (edit), &(BadgeCase) { "completed", "34 ms", "Completed in 34 milliseconds" });
 
   ek_tool_part_set_expanded (EK_TOOL_PART (edit), TRUE);
   diff = ek_edit_tool_part_get_diff_view (edit);
@@ -724,9 +728,10 @@ test_tool_read (void)
   ek_tool_part_set_expanded (EK_TOOL_PART (read), TRUE);
   g_assert_cmpstr (ek_read_tool_part_get_path (read), ==, "/home/dev/project/hello.c");
   shown = ek_output_view_dup_shown_text (ek_read_tool_part_get_output (read));
-  /* 14 lines, 12 shown: the start of the file, "Show More" for the rest */
+  /* 13 lines: one over the 12 shown would not be worth a "Show More" */
   g_assert_true (g_str_has_prefix (shown, "<path>/home/dev/project/hello.c</path>\n"));
-  g_assert_true (ek_output_view_get_truncated (ek_read_tool_part_get_output (read)));
+  g_assert_true (g_str_has_suffix (shown, "(End of file - total 7 lines)\n</content>"));
+  g_assert_false (ek_output_view_get_truncated (ek_read_tool_part_get_output (read)));
 
   error_widget = create (parts_test_add_part (store, failed, NULL));
   g_assert_true (ek_tool_part_get_expanded (EK_TOOL_PART (error_widget)));
@@ -915,7 +920,7 @@ test_file (void)
 {
   g_autoptr(EkStore) store = ek_store_new ();
   g_autoptr(JsonObject) local = make_part ("prt_f1", "file",
-                                           "\"mime\":\"text/x-csrc\",\"url\":\"file:///tmp/%3Cb%3Ex.c\","
+                                           "\"mime\":\"text/x-csrc\",\"url\":\"file:///srv/project/%3Cb%3Ex.c\","
                                            "\"filename\":\"<b>x</b> &amp;.c\"");
   g_autoptr(JsonObject) remote = make_part ("prt_f2", "file",
                                             "\"mime\":\"image/png\",\"url\":\"https://example.test/img/logo.png?x=1\"");
@@ -955,7 +960,7 @@ test_file (void)
   gtk_widget_activate (gtk_widget_get_first_child (w1));
   g_assert_true (parts_test_wait (has_one, opened, 2000));
   g_assert_cmpuint (opened->len, ==, 1);
-  g_assert_cmpstr (opened->pdata[0], ==, "file:///tmp/%3Cb%3Ex.c");
+  g_assert_cmpstr (opened->pdata[0], ==, "file:///srv/project/%3Cb%3Ex.c");
 
   destroy_window (window);
 }

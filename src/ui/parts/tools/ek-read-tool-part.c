@@ -83,7 +83,7 @@ ek_read_tool_part_update_body (EkToolPart *tool,
     }
 
   gtk_label_set_text (GTK_LABEL (self->path), path != NULL ? path : "");
-  gtk_widget_set_visible (self->path, path != NULL);
+  gtk_widget_set_visible (self->path, path != NULL && output != NULL && *output != '\0');
   ek_output_view_set_text (EK_OUTPUT_VIEW (self->output), output);
   gtk_widget_set_visible (self->output, output != NULL && *output != '\0');
 }
