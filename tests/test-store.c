@@ -217,6 +217,32 @@ test_message_moves_when_time_changes (void)
 }
 
 static void
+test_times_beyond_int64 (void)
+{
+  g_autoptr(EkStore) store = ek_store_new ();
+  GListModel *messages;
+
+  /* a time that is a double too large for 64 bits (or infinite: 1e400
+   * reads as inf) is as late, or as early, as can be; converting it
+   * to an integer as is would be undefined */
+  apply_message (store, "ses_1", "msg_1", 100);
+  apply (store, "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_late\","
+                "\"sessionID\":\"ses_1\",\"time\":{\"created\":1e300}}}}");
+  apply (store, "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_early\","
+                "\"sessionID\":\"ses_1\",\"time\":{\"created\":-1e300}}}}");
+  apply (store, "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_later\","
+                "\"sessionID\":\"ses_1\",\"time\":{\"created\":1e400}}}}");
+  apply (store, "{\"type\":\"message.updated\",\"properties\":{\"info\":{\"id\":\"msg_2\","
+                "\"sessionID\":\"ses_1\",\"time\":{\"created\":2.5e2}}}}");
+
+  messages = ek_session_get_messages (session (store, "ses_1"));
+  assert_ids (messages, "msg_early,msg_1,msg_2,msg_late,msg_later");
+  g_assert_cmpint (ek_message_get_time_created (message (store, "msg_2")), ==, 250);
+  g_assert_cmpint (ek_message_get_time_created (message (store, "msg_late")), ==, G_MAXINT64);
+  g_assert_cmpint (ek_message_get_time_created (message (store, "msg_early")), ==, G_MININT64);
+}
+
+static void
 test_parts_sorted_by_id (void)
 {
   g_autoptr(EkStore) store = ek_store_new ();
@@ -1092,6 +1118,7 @@ main (int   argc,
 
   g_test_add_func ("/store/order/messages", test_messages_sorted);
   g_test_add_func ("/store/order/message-moves-with-time", test_message_moves_when_time_changes);
+  g_test_add_func ("/store/order/times-beyond-int64", test_times_beyond_int64);
   g_test_add_func ("/store/order/parts", test_parts_sorted_by_id);
   g_test_add_func ("/store/order/sessions", test_sessions_sorted_by_id);
   g_test_add_func ("/store/items-changed/only-real-changes", test_items_changed_only_for_real_changes);
