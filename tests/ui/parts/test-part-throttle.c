@@ -80,6 +80,18 @@ run_burst (Burst *burst)
   g_assert_cmpuint (burst->n_deltas, >, 300);
 }
 
+/* The last redraw comes within a period of the burst's end, but the
+ * frame after a 1 ms source stops may take a while under Xvfb. */
+static void
+wait_idle (gboolean (*idle) (gpointer),
+           gpointer   widget)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (parts_test_wait (idle, widget, 5000));
+  g_test_message ("idle %.3f s after the burst", (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
 static void
 test_text_throttle (void)
 {
@@ -101,12 +113,7 @@ test_text_throttle (void)
   before = ek_text_part_get_n_redraws (text);
 
   run_burst (&burst);
-  {
-    gint64 t0 = g_get_monotonic_time ();
-    gboolean ok = parts_test_wait (text_idle, text, 5000);
-    g_test_message ("idle after %.3f s", (g_get_monotonic_time () - t0) / 1e6);
-    g_assert_true (ok);
-  }
+  wait_idle (text_idle, text);
   parts_test_iterate ();
 
   redraws = ek_text_part_get_n_redraws (text) - before;
@@ -144,12 +151,7 @@ test_reasoning_throttle (void)
   before = ek_reasoning_part_get_n_redraws (reasoning);
 
   run_burst (&burst);
-  {
-    gint64 t0 = g_get_monotonic_time ();
-    gboolean ok = parts_test_wait (reasoning_idle, reasoning, 5000);
-    g_test_message ("idle after %.3f s, redraws %u", (g_get_monotonic_time () - t0) / 1e6, ek_reasoning_part_get_n_redraws (reasoning));
-    g_assert_true (ok);
-  }
+  wait_idle (reasoning_idle, reasoning);
   parts_test_iterate ();
 
   redraws = ek_reasoning_part_get_n_redraws (reasoning) - before;

@@ -927,17 +927,17 @@ test_file (void)
   g_autoptr(JsonObject) inline_data = make_part ("prt_f3", "file",
                                                  "\"mime\":\"image/png\",\"url\":\"data:image/png;base64,iVBORw0KGgo=\"");
   g_autoptr(GPtrArray) opened = g_ptr_array_new_with_free_func (g_free);
-  GtkWidget *w1, *w2, *w3, *box, *window;
+  GtkWidget *chips[3], *w1, *w2, *w3, *box, *window;
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  w1 = ek_part_registry_create_widget (parts_test_add_part (store, local, "user"));
-  w2 = ek_part_registry_create_widget (parts_test_add_part (store, remote, "user"));
-  w3 = ek_part_registry_create_widget (parts_test_add_part (store, inline_data, "user"));
-  for (GtkWidget *w = w1; w != NULL; w = w == w1 ? w2 : w == w2 ? w3 : NULL)
+  chips[0] = w1 = ek_part_registry_create_widget (parts_test_add_part (store, local, "user"));
+  chips[1] = w2 = ek_part_registry_create_widget (parts_test_add_part (store, remote, "user"));
+  chips[2] = w3 = ek_part_registry_create_widget (parts_test_add_part (store, inline_data, "user"));
+  for (guint i = 0; i < G_N_ELEMENTS (chips); i++)
     {
-      g_assert_true (EK_IS_FILE_PART (w));
-      g_signal_connect (w, "open-uri", G_CALLBACK (on_open_uri), opened);
-      gtk_box_append (GTK_BOX (box), w);
+      g_assert_true (EK_IS_FILE_PART (chips[i]));
+      g_signal_connect (chips[i], "open-uri", G_CALLBACK (on_open_uri), opened);
+      gtk_box_append (GTK_BOX (box), chips[i]);
     }
   window = parts_test_show (box);
   parts_test_iterate ();
