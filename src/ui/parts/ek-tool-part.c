@@ -29,6 +29,7 @@ typedef struct
   GtkWidget *icon;
   GtkWidget *title;
   GtkWidget *subtitle;
+  GtkWidget *extra;
   GtkWidget *badge;
   GtkWidget *arrow;
   GtkWidget *revealer;
@@ -334,6 +335,14 @@ ek_tool_part_update (EkPartWidget *widget)
   gtk_image_set_from_icon_name (GTK_IMAGE (priv->icon), priv->icon_name);
   set_label (priv->title, &priv->title_text, klass->dup_title (self));
   set_label (priv->subtitle, &priv->subtitle_text, klass->dup_subtitle (self));
+  if (klass->update_header != NULL)
+    klass->update_header (self);
+  gtk_widget_set_visible (priv->extra, FALSE);
+  for (GtkWidget *child = gtk_widget_get_first_child (priv->extra);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      gtk_widget_set_visible (priv->extra, TRUE);
 
   ek_tool_badge_set_state (EK_TOOL_BADGE (priv->badge), status,
                            ek_part_json_int (state, "time.start", 0),
@@ -399,7 +408,7 @@ ek_tool_part_dispose (GObject *object)
   /* not gtk_widget_dispose_template(): on GTK 4.8 it looks for the
    * template on the instance's class, which a subclass does not have */
   g_clear_pointer (&priv->card, gtk_widget_unparent);
-  priv->header = priv->icon = priv->title = priv->subtitle = NULL;
+  priv->header = priv->icon = priv->title = priv->subtitle = priv->extra = NULL;
   priv->badge = priv->arrow = priv->revealer = priv->body = NULL;
   priv->content = priv->error_label = NULL;
 
@@ -444,6 +453,7 @@ ek_tool_part_class_init (EkToolPartClass *klass)
   gtk_widget_class_bind_template_child_private (widget_class, EkToolPart, icon);
   gtk_widget_class_bind_template_child_private (widget_class, EkToolPart, title);
   gtk_widget_class_bind_template_child_private (widget_class, EkToolPart, subtitle);
+  gtk_widget_class_bind_template_child_private (widget_class, EkToolPart, extra);
   gtk_widget_class_bind_template_child_private (widget_class, EkToolPart, badge);
   gtk_widget_class_bind_template_child_private (widget_class, EkToolPart, arrow);
   gtk_widget_class_bind_template_child_private (widget_class, EkToolPart, revealer);
@@ -564,4 +574,15 @@ ek_tool_part_set_title_monospace (EkToolPart *self,
     gtk_widget_add_css_class (priv->title, "monospace");
   else
     gtk_widget_remove_css_class (priv->title, "monospace");
+}
+
+GtkBox *
+ek_tool_part_get_header_extra (EkToolPart *self)
+{
+  EkToolPartPrivate *priv;
+
+  g_return_val_if_fail (EK_IS_TOOL_PART (self), NULL);
+
+  priv = ek_tool_part_get_instance_private (self);
+  return GTK_BOX (priv->extra);
 }

@@ -19,6 +19,8 @@ G_DECLARE_DERIVABLE_TYPE (EkToolPart, ek_tool_part, EK, TOOL_PART, EkPartWidget)
  *   what the call works on (a command, a path, a pattern), else
  *   `state.title`, else the tool's name
  * @dup_subtitle: dim text after the title (NULL: none)
+ * @update_header: refresh the subclass's own header widgets (in
+ *   ek_tool_part_get_header_extra()); called on every change
  * @has_body: whether there is anything to show below the header
  * @update_body: fill @content (a vertical GtkBox) from @state; called
  *   while the card is expanded, whenever the part changes (first call:
@@ -31,6 +33,7 @@ struct _EkToolPartClass
 
   char     *(*dup_title)    (EkToolPart *self);
   char     *(*dup_subtitle) (EkToolPart *self);
+  void      (*update_header) (EkToolPart *self);
   gboolean  (*has_body)     (EkToolPart *self);
   void      (*update_body)  (EkToolPart *self,
                              GtkBox     *content,
@@ -57,6 +60,9 @@ void         ek_tool_part_set_expanded  (EkToolPart *self,
 /* `state.error` as shown ("" when there is none). */
 const char  *ek_tool_part_get_error     (EkToolPart *self);
 GtkWidget   *ek_tool_part_get_header    (EkToolPart *self);
+/* For subclasses: a box after the subtitle for small widgets of their
+ * own (shown when it has a visible child). */
+GtkBox      *ek_tool_part_get_header_extra (EkToolPart *self);
 /* For subclasses: a title that is code (a command) looks like code. */
 void         ek_tool_part_set_title_monospace (EkToolPart *self,
                                                gboolean    monospace);

@@ -626,6 +626,7 @@ test_tool_edit (void)
                                            "\"input\":{\"filePath\":\"src/a.c\",\"oldString\":\"int a;\",\"newString\":\"long a;\\nlong b;\"},"
                                            "\"time\":{\"start\":1}}");
   g_autoptr(GtkWidget) widget = NULL;
+  g_autofree char *stats = NULL;
   EkEditToolPart *edit;
   EkDiffView *diff;
   gboolean found_removed = FALSE, found_added = FALSE;
@@ -633,7 +634,8 @@ test_tool_edit (void)
   widget = create (parts_test_add_part (store, data, NULL));
   edit = EK_EDIT_TOOL_PART (widget);
   g_assert_cmpstr (ek_tool_part_get_title (EK_TOOL_PART (edit)), ==, "hello.c");
-  g_assert_cmpstr (ek_tool_part_get_subtitle (EK_TOOL_PART (edit)), ==, "+1 −1");
+  stats = ek_edit_tool_part_dup_stats (edit);
+  g_assert_cmpstr (stats, ==, "+1 −1");
   g_assert_cmpstr (ek_tool_part_get_icon_name (EK_TOOL_PART (edit)), ==, "document-edit-symbolic");
   check_badge (EK_TOOL_PART (edit), &(BadgeCase) { "completed", "34 ms", "Completed in 34 milliseconds" });
 
@@ -679,6 +681,7 @@ test_tool_edit (void)
 
   /* before it is made: the requested replacement */
   ek_part_widget_set_part (EK_PART_WIDGET (widget), parts_test_add_part (store, asked, NULL));
+  g_assert_null (ek_edit_tool_part_dup_stats (edit));
   g_assert_true (ek_tool_part_get_expanded (EK_TOOL_PART (edit)));
   diff = ek_edit_tool_part_get_diff_view (edit);
   g_assert_cmpuint (ek_diff_view_get_n_lines (diff), ==, 4);

@@ -20,6 +20,8 @@ struct _EkEditToolPart
 {
   EkToolPart  parent_instance;
 
+  GtkWidget  *additions;
+  GtkWidget  *deletions;
   GtkWidget  *diff;
 };
 
@@ -67,17 +69,26 @@ dup_diff (EkToolPart *self)
   return g_string_free (out, FALSE);
 }
 
-static char *
-ek_edit_tool_part_dup_subtitle (EkToolPart *self)
+/* "+3 −1" in the header, green and red */
+static void
+ek_edit_tool_part_update_header (EkToolPart *tool)
 {
-  JsonObject *filediff = ek_part_json_object (ek_tool_part_get_metadata (self), "filediff");
+  EkEditToolPart *self = EK_EDIT_TOOL_PART (tool);
+  JsonObject *filediff = ek_part_json_object (ek_tool_part_get_metadata (tool), "filediff");
+  g_autofree char *added = NULL;
+  g_autofree char *removed = NULL;
 
-  if (filediff == NULL)
-    return NULL;
-  /* Translators: lines added and removed by an edit, "+3 −1" */
-  return g_strdup_printf (_("+%d −%d"),
-                          (int) ek_part_json_int (filediff, "additions", 0),
-                          (int) ek_part_json_int (filediff, "deletions", 0));
+  if (filediff != NULL)
+    {
+      /* Translators: lines an edit added, "+3" */
+      added = g_strdup_printf (_("+%d"), (int) ek_part_json_int (filediff, "additions", 0));
+      /* Translators: lines an edit removed, "−1" */
+      removed = g_strdup_printf (_("−%d"), (int) ek_part_json_int (filediff, "deletions", 0));
+    }
+  gtk_label_set_text (GTK_LABEL (self->additions), added != NULL ? added : "");
+  gtk_label_set_text (GTK_LABEL (self->deletions), removed != NULL ? removed : "");
+  gtk_widget_set_visible (self->additions, added != NULL);
+  gtk_widget_set_visible (self->deletions, removed != NULL);
 }
 
 static gboolean
@@ -110,7 +121,7 @@ ek_edit_tool_part_dispose (GObject *object)
 {
   EkEditToolPart *self = EK_EDIT_TOOL_PART (object);
 
-  self->diff = NULL;
+  self->diff = self->additions = self->deletions = NULL;
 
   G_OBJECT_CLASS (ek_edit_tool_part_parent_class)->dispose (object);
 }
@@ -122,14 +133,32 @@ ek_edit_tool_part_class_init (EkEditToolPartClass *klass)
   EkToolPartClass *tool_class = EK_TOOL_PART_CLASS (klass);
 
   object_class->dispose = ek_edit_tool_part_dispose;
-  tool_class->dup_subtitle = ek_edit_tool_part_dup_subtitle;
+  tool_class->update_header = ek_edit_tool_part_update_header;
   tool_class->has_body = ek_edit_tool_part_has_body;
   tool_class->update_body = ek_edit_tool_part_update_body;
+}
+
+static GtkWidget *
+stat_label (GtkBox     *box,
+            const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (label, css_class);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "ek-diff-stat");
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_append (box, label);
+  return label;
 }
 
 static void
 ek_edit_tool_part_init (EkEditToolPart *self)
 {
+  GtkBox *extra = ek_tool_part_get_header_extra (EK_TOOL_PART (self));
+
+  self->additions = stat_label (extra, "success");
+  self->deletions = stat_label (extra, "error");
 }
 
 EkDiffView *
@@ -137,4 +166,15 @@ ek_edit_tool_part_get_diff_view (EkEditToolPart *self)
 {
   g_return_val_if_fail (EK_IS_EDIT_TOOL_PART (self), NULL);
   return self->diff != NULL ? EK_DIFF_VIEW (self->diff) : NULL;
+}
+
+char *
+ek_edit_tool_part_dup_stats (EkEditToolPart *self)
+{
+  g_return_val_if_fail (EK_IS_EDIT_TOOL_PART (self), NULL);
+
+  if (self->additions == NULL || !gtk_widget_get_visible (self->additions))
+    return NULL;
+  return g_strdup_printf ("%s %s", gtk_label_get_text (GTK_LABEL (self->additions)),
+                          gtk_label_get_text (GTK_LABEL (self->deletions)));
 }

@@ -15,5 +15,7 @@ G_DECLARE_FINAL_TYPE (EkEditToolPart, ek_edit_tool_part, EK, EDIT_TOOL_PART, EkT
 
 /* NULL until the body is first shown. */
 EkDiffView *ek_edit_tool_part_get_diff_view (EkEditToolPart *self);
+/* The header's line counts, "+1 −1" (NULL before the edit is made). */
+char       *ek_edit_tool_part_dup_stats     (EkEditToolPart *self);
 
 G_END_DECLS
