@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ek-coalescer.h"
+#include "ek-event-private.h"
 #include "ek-sse-parser.h"
 #include "ek-test-util.h"
 
@@ -363,24 +364,69 @@ apply_taken (EkStore     *store,
   ek_store_apply_batch (store, batch);
 }
 
+gboolean
+ek_test_coalesce_scanned (EkCoalescer  *coalescer,
+                          const char   *data,
+                          gsize         len,
+                          GError      **error)
+{
+  EkDeltaScan scan;
+  EkEvent *event;
+
+  if (ek_event_scan_delta (data, len, &scan))
+    {
+      if (!ek_coalescer_merge_delta (coalescer, &scan))
+        ek_coalescer_add (coalescer, ek_event_new_from_scan (&scan));
+      return TRUE;
+    }
+
+  event = ek_event_decode_json (data, len, error);
+  if (event == NULL)
+    return FALSE;
+  ek_coalescer_add (coalescer, event);
+  return TRUE;
+}
+
 EkStore *
-ek_test_fold_coalesced (GPtrArray *datas,
-                        guint      batch_size)
+ek_test_fold_coalesced_full (GPtrArray  *datas,
+                             guint       batch_size,
+                             EkTestFold  how)
 {
   EkStore *store = ek_store_new ();
   g_autoptr(EkCoalescer) coalescer = ek_coalescer_new ();
 
   for (guint i = 0; i < datas->len; i++)
     {
-      /* decoded afresh: the coalescer only merges into events nobody
-       * else holds */
-      ek_coalescer_add (coalescer, ek_test_decode_bytes (g_ptr_array_index (datas, i)));
+      GBytes *data = g_ptr_array_index (datas, i);
+
+      if (how == EK_TEST_FOLD_SCANNED)
+        {
+          g_autoptr(GError) error = NULL;
+          gsize len;
+          const char *text = g_bytes_get_data (data, &len);
+
+          ek_test_coalesce_scanned (coalescer, text, len, &error);
+          g_assert_no_error (error);
+        }
+      else
+        {
+          /* decoded afresh: the coalescer only merges into events nobody
+           * else holds */
+          ek_coalescer_add (coalescer, ek_test_decode_bytes (data));
+        }
       if (batch_size > 0 && (i + 1) % batch_size == 0)
         apply_taken (store, coalescer);
     }
   apply_taken (store, coalescer);
   g_assert_cmpuint (ek_coalescer_get_n_added (coalescer), ==, datas->len);
   return store;
+}
+
+EkStore *
+ek_test_fold_coalesced (GPtrArray *datas,
+                        guint      batch_size)
+{
+  return ek_test_fold_coalesced_full (datas, batch_size, EK_TEST_FOLD_DECODED);
 }
 
 static JsonNode *

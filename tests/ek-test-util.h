@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ek-coalescer.h"
 #include "ek-event.h"
 #include "ek-store.h"
 
@@ -48,10 +49,28 @@ EkEvent    *ek_test_decode              (const char  *json);
 EkEvent    *ek_test_decode_bytes        (GBytes      *data);
 
 /* Folds event data into a new store: one event at a time, or through
- * the coalescer in batches of @batch_size raw events (0: all in one). */
+ * the coalescer in batches of @batch_size raw events (0: all in one).
+ * The coalescer is fed decoded events (ek_coalescer_add()), or, as the
+ * ingest worker does, deltas scanned in place and merged into the batch
+ * (ek_coalescer_merge_delta()) with everything else decoded. */
+typedef enum
+{
+  EK_TEST_FOLD_DECODED,
+  EK_TEST_FOLD_SCANNED,
+} EkTestFold;
+
 EkStore    *ek_test_fold_raw            (GPtrArray   *datas);
 EkStore    *ek_test_fold_coalesced      (GPtrArray   *datas,
                                          guint        batch_size);
+EkStore    *ek_test_fold_coalesced_full (GPtrArray   *datas,
+                                         guint        batch_size,
+                                         EkTestFold   how);
+/* What the ingest worker does with one event's data: FALSE (and @error
+ * set) when it is malformed. */
+gboolean    ek_test_coalesce_scanned    (EkCoalescer *coalescer,
+                                         const char  *data,
+                                         gsize        len,
+                                         GError     **error);
 
 /* Everything a store holds, as one JSON value: the sessions in order, and
  * per session its info, messages, status, error, diff, todos and pending

@@ -506,8 +506,10 @@ assert_same_store (GPtrArray *datas)
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       g_autoptr(EkStore) coalesced = ek_test_fold_coalesced (datas, sizes[i]);
+      g_autoptr(EkStore) scanned = ek_test_fold_coalesced_full (datas, sizes[i], EK_TEST_FOLD_SCANNED);
 
       ek_test_assert_stores_equal (raw, coalesced);
+      ek_test_assert_stores_equal (raw, scanned);
     }
 }
 

@@ -93,8 +93,11 @@ test_coalesced (gconstpointer data)
   g_autoptr(GPtrArray) datas = load_events (c->name);
   g_autoptr(EkStore) raw = ek_test_fold_raw (datas);
   g_autoptr(EkStore) coalesced = ek_test_fold_coalesced (datas, c->batch_size);
+  /* and as the ingest worker does it: deltas merged as they are scanned */
+  g_autoptr(EkStore) scanned = ek_test_fold_coalesced_full (datas, c->batch_size, EK_TEST_FOLD_SCANNED);
 
   ek_test_assert_stores_equal (raw, coalesced);
+  ek_test_assert_stores_equal (raw, scanned);
   assert_matches_recording (coalesced, c->name);
 }
 
@@ -133,10 +136,12 @@ test_duplicated (gconstpointer data)
   g_autoptr(EkStore) raw = ek_test_fold_raw (datas);
   g_autoptr(EkStore) raw_doubled = ek_test_fold_raw (doubled);
   g_autoptr(EkStore) coalesced_doubled = ek_test_fold_coalesced (doubled, 7);
+  g_autoptr(EkStore) scanned_doubled = ek_test_fold_coalesced_full (doubled, 0, EK_TEST_FOLD_SCANNED);
 
   g_assert_cmpuint (doubled->len, >, datas->len);
   ek_test_assert_stores_equal (raw, raw_doubled);
   ek_test_assert_stores_equal (raw, coalesced_doubled);
+  ek_test_assert_stores_equal (raw, scanned_doubled);
   assert_matches_recording (raw_doubled, c->name);
 }
 
@@ -150,11 +155,13 @@ test_reordered (gconstpointer data)
   g_autoptr(EkStore) raw = ek_test_fold_raw (datas);
   g_autoptr(EkStore) raw_reordered = ek_test_fold_raw (reordered);
   g_autoptr(EkStore) coalesced_reordered = ek_test_fold_coalesced (reordered, 0);
+  g_autoptr(EkStore) scanned_reordered = ek_test_fold_coalesced_full (reordered, 3, EK_TEST_FOLD_SCANNED);
 
   g_test_message ("%s: %u stale updates moved", c->name, n_moved);
   g_assert_cmpuint (n_moved, >, 0);
   ek_test_assert_stores_equal (raw, raw_reordered);
   ek_test_assert_stores_equal (raw, coalesced_reordered);
+  ek_test_assert_stores_equal (raw, scanned_reordered);
   assert_matches_recording (raw_reordered, c->name);
 }
 
