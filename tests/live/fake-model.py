@@ -16,7 +16,6 @@
 import argparse
 import json
 import re
-import socket
 import sys
 import threading
 import time
@@ -461,7 +460,7 @@ class Handler(BaseHTTPRequestHandler):
         if stream:
             try:
                 self.stream_step(st, body)
-            except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            except OSError:  # the client went away (abort, cut)
                 self.close_connection = True
         else:
             self.whole_step(st, body)

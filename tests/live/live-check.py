@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -190,6 +189,23 @@ def final_text(messages):
     return texts[-1] if texts else ""
 
 
+def settled_messages(client, sid, timeout=10):
+    """The history once the last assistant message is completed.
+
+    On a provider error opencode sends session.status idle (and
+    session.error) before the message.updated that stores the error."""
+    deadline = time.monotonic() + timeout
+    while True:
+        msgs = client.call("GET", "/session/%s/message" % sid)
+        last = msgs[-1]["info"] if msgs else {}
+        if last.get("role") == "assistant" and \
+                last.get("time", {}).get("completed"):
+            return msgs
+        if time.monotonic() > deadline:
+            return msgs
+        time.sleep(0.1)
+
+
 def run_prompt(client, events, text, timeout, on_event=None, sid=None):
     """Send TEXT to a new session; return (sid, messages, events, seconds)."""
     if sid is None:
@@ -215,7 +231,7 @@ def run_prompt(client, events, text, timeout, on_event=None, sid=None):
                 seen_busy = True
             elif st == "idle" and seen_busy:
                 secs = time.monotonic() - t0
-                msgs = client.call("GET", "/session/%s/message" % sid)
+                msgs = settled_messages(client, sid)
                 return sid, msgs, events.events[start_index:i], secs
     raise TimeoutError("session %s did not go idle within %ds" % (sid, timeout))
 
@@ -407,6 +423,8 @@ def check_restart(c, client, events, args):
     if not args.harness:
         return
     before = client.call("GET", "/session")
+    mark = len(events.events)
+    conns = events.connections
     t0 = time.monotonic()
     out = subprocess.run([sys.executable,
                           os.path.join(HERE, "opencode-server.py"),
@@ -419,8 +437,9 @@ def check_restart(c, client, events, args):
          "restart: sessions survive")
     # The old event stream is gone; a new one must come up.
     idx, ev = events.wait(lambda e: e["type"] == "server.connected", 30,
-                          len(events.events))
-    c.ok(ev is not None, "restart: event stream reconnected")
+                          mark)
+    c.ok(ev is not None and events.connections > conns,
+         "restart: event stream reconnected")
     sid, msgs, evs, secs = run_prompt(client, events, "scenario:text", 60)
     timing("after-restart", secs)
     c.ok(final_text(msgs).startswith("Hello!"), "restart: prompt works")
@@ -470,8 +489,12 @@ def main():
     ap.add_argument("--url")
     ap.add_argument("--directory")
     ap.add_argument("--password")
+    ap.add_argument("--git", action="store_true",
+                    help="let the harness make the project a git repository")
     ap.add_argument("--only", help="comma-separated checks")
-    ap.add_argument("--firehose", type=int, default=400000)
+    ap.add_argument("--firehose", type=int, default=20000,
+                    help="tokens of the firehose check (opencode takes "
+                         "about 0.5 ms a token on an idle 2-core machine)")
     args = ap.parse_args()
 
     harness = None
@@ -485,6 +508,8 @@ def main():
             cmd += ["--cache", args.cache]
         if args.password:
             cmd += ["--password", args.password]
+        if args.git:
+            cmd += ["--git"]
         t0 = time.monotonic()
         harness = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         info = json.loads(harness.stdout.readline())

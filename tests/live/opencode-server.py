@@ -27,7 +27,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -237,12 +236,31 @@ def free_port():
     return port
 
 
-def http_get(url, auth, timeout):
-    req = urllib.request.Request(url)
+def http_call(method, url, auth, timeout, body=None):
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    req = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
     if auth:
         req.add_header("Authorization", auth)
     with urllib.request.urlopen(req, timeout=timeout) as res:
-        return json.loads(res.read().decode("utf-8"))
+        raw = res.read()
+        return json.loads(raw.decode("utf-8")) if raw else None
+
+
+def http_get(url, auth, timeout):
+    return http_call("GET", url, auth, timeout)
+
+
+def die_with_parent():
+    """Child side of fork: get SIGTERM when the harness dies, even by
+    SIGKILL, so that no server outlives a crashed test."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def stop_process(proc, timeout=10):
@@ -295,7 +313,8 @@ class Stack:
         err = open(os.path.join(self.layout.logs, "fake-model.log"), "ab")
         self.fake = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err,
                                      stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
+                                     start_new_session=True,
+                                     preexec_fn=die_with_parent)
         err.close()
         line = self.fake.stdout.readline().decode("utf-8").strip()
         if not line.startswith("PORT="):
@@ -325,7 +344,8 @@ class Stack:
         self.server = subprocess.Popen(cmd, cwd=self.layout.project, env=env,
                                        stdout=out, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
+                                       start_new_session=True,
+                                       preexec_fn=die_with_parent)
         out.close()
         base = "http://127.0.0.1:%d" % self.port
         deadline = started + self.args.timeout
@@ -347,14 +367,7 @@ class Stack:
                              % (base, self.args.timeout))
         health_ms = int((time.monotonic() - started) * 1000)
         if self.args.warm:
-            # The first request for a directory boots its instance.
-            q = urllib.parse.quote(self.layout.project, safe="")
-            for _ in range(3):
-                try:
-                    http_get(base + "/path?directory=" + q, self.auth, 60)
-                    break
-                except (OSError, ValueError):
-                    time.sleep(0.5)
+            self.warm_up(base)
         ready_ms = int((time.monotonic() - started) * 1000)
         self.info = {
             "event": "ready",
@@ -377,6 +390,30 @@ class Stack:
         }
         self.publish(self.info)
 
+    def warm_up(self, base):
+        """Pay opencode's one-time costs before a test measures anything.
+
+        The first request for a directory boots its instance, the first
+        provider listing loads the catalog, and the first prompt after a
+        boot loads the tools and the snapshot machinery (5-20 s on a busy
+        2-core machine; later prompts take about a second).  So: one prompt
+        in a throwaway session, deleted again."""
+        q = "?directory=" + urllib.parse.quote(self.layout.project, safe="")
+        t0 = time.monotonic()
+        try:
+            http_get(base + "/path" + q, self.auth, 120)
+            http_get(base + "/config/providers" + q, self.auth, 120)
+            sid = http_call("POST", base + "/session" + q, self.auth, 60,
+                            {"title": "warm-up"})["id"]
+            http_call("POST", base + "/session/%s/message" % sid + q,
+                      self.auth, 180,
+                      {"parts": [{"type": "text", "text": "scenario:text"}]})
+            http_call("DELETE", base + "/session/%s" % sid + q, self.auth, 60)
+            http_call("POST", "http://127.0.0.1:%d/fake/reset"
+                      % self.fake_port, None, 10, {})
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log("warm-up failed after %.1fs: %s" % (time.monotonic() - t0, e))
+
     def stop_server(self):
         stop_process(self.server)
         self.server = None
@@ -397,6 +434,14 @@ class Stack:
 
 def cmd_run(args):
     layout = Layout(args.root)
+    other = harness_pid(layout.root)
+    if other is not None and other != os.getpid():
+        try:
+            os.kill(other, 0)
+            raise SystemExit("opencode-server: harness %d already runs "
+                             "under %s" % (other, layout.root))
+        except ProcessLookupError:
+            pass
     layout.make(args.git)
     binary = install(args.cache or os.path.join(layout.root, "npm"))
     stack = Stack(args, binary, layout)
@@ -510,10 +555,12 @@ def main():
     p.add_argument("--git", action="store_true",
                    help="make the project directory a git repository")
     p.add_argument("--no-warm", dest="warm", action="store_false",
-                   help="do not boot the project instance before ready")
+                   help="skip the warm-up (instance boot and one prompt in "
+                        "a throwaway session) before ready")
     p.add_argument("--log-level", default="INFO",
                    choices=["DEBUG", "INFO", "WARN", "ERROR"])
-    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--timeout", type=float, default=120,
+                   help="seconds to wait for /global/health")
 
     for name, text in (("stop", "stop everything"),
                        ("restart", "restart the server, same port and HOME"),
@@ -522,7 +569,7 @@ def main():
                        ("status", "print the state file")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--root", required=True)
-        p.add_argument("--timeout", type=float, default=60)
+        p.add_argument("--timeout", type=float, default=180)
 
     args = ap.parse_args()
     if args.command == "install":
