@@ -84,6 +84,7 @@ struct _Node
   guint8     level;      /* heading level */
   char       mark;       /* list: bullet character or delimiter */
   gint8      task;       /* item: 0 not a task, 1 open, 2 done */
+  char       task_mark;  /* item: the character between the brackets */
   gint8      align;      /* cell: MD_ALIGN */
   guint      ordered : 1;
   guint      header : 1;
@@ -132,6 +133,7 @@ node_equal (const Node *a,
       a->level != b->level ||
       a->mark != b->mark ||
       a->task != b->task ||
+      a->task_mark != b->task_mark ||
       a->align != b->align ||
       a->ordered != b->ordered ||
       a->header != b->header ||
@@ -292,7 +294,10 @@ parser_enter_block (MD_BLOCKTYPE  type,
 
         node = node_new (NODE_ITEM, p->current);
         if (li->is_task)
-          node->task = (li->task_mark == 'x' || li->task_mark == 'X') ? 2 : 1;
+          {
+            node->task = (li->task_mark == 'x' || li->task_mark == 'X') ? 2 : 1;
+            node->task_mark = li->task_mark;
+          }
       }
       break;
 
@@ -602,27 +607,40 @@ parse_blocks (const char *text,
 /* Cutting text into segments                                               */
 /* ------------------------------------------------------------------------ */
 
+/* The splitter follows md4c's line analysis (md_analyze_line()) for lines
+ * outside any container, and stays coarse inside block quotes and list
+ * items: there a line it is unsure of is merged. */
 typedef enum
 {
   SPLIT_NONE,       /* nothing yet */
-  SPLIT_PARAGRAPH,  /* paragraph, table, setext heading, lazy lines */
+  SPLIT_PARAGRAPH,  /* a top-level paragraph (or lines merged into one) */
+  SPLIT_TABLE,      /* a top-level table */
   SPLIT_FENCE,      /* inside a top-level fenced code block */
   SPLIT_INDENTED,   /* top-level indented code block */
   SPLIT_QUOTE,      /* top-level block quote */
   SPLIT_ITEM,       /* top-level list item */
-  SPLIT_CLOSED,     /* after a heading, a rule or a closed fence */
+  SPLIT_CLOSED,     /* after a heading, a rule, a setext underline or a
+                     * closing fence: like after a blank line */
 } SplitKind;
 
 typedef struct
 {
   guint8 kind;          /* SplitKind */
   guint8 prev_blank;    /* the previous line was blank */
-  guint8 in_defs;       /* the previous line was a link reference definition */
+  guint8 in_defs;       /* the paragraph so far is link reference definitions */
   guint8 ordered;       /* SPLIT_ITEM: ordered list */
   char   list_mark;     /* SPLIT_ITEM: bullet character or delimiter */
   char   fence_char;    /* SPLIT_FENCE */
   guint  fence_len;     /* SPLIT_FENCE */
   guint  item_indent;   /* SPLIT_ITEM: lines indented this much are content */
+  guint  para_lines;    /* SPLIT_PARAGRAPH: lines so far */
+  guint8 item_empty;    /* SPLIT_ITEM: the item has no content yet */
+  guint8 item_dead;     /* SPLIT_ITEM: ...and a blank line followed */
+  guint8 content_quote; /* SPLIT_ITEM: a block quote is open inside */
+  guint8 no_task;       /* the item just started cannot be a task */
+  guint8 content_fence; /* SPLIT_ITEM, SPLIT_QUOTE: a fence is open inside */
+  guint8 content_para;  /* SPLIT_ITEM, SPLIT_QUOTE: a paragraph may be open
+                         * inside, so a line may be a lazy continuation */
 } SplitState;
 
 typedef struct
@@ -631,6 +649,7 @@ typedef struct
   SplitState state;          /* splitter state before its first line */
   guint      first_block;    /* index of its first block */
   gboolean   continues_list; /* starts with an item of the previous list */
+  gboolean   no_task;        /* md4c quirk: its first item is no task */
 } Segment;
 
 typedef struct
@@ -641,12 +660,12 @@ typedef struct
 
 typedef struct
 {
-  gsize       end;       /* offset after the line's newline */
-  const char *rest;      /* the line after its indentation */
-  gsize       rest_len;  /* without newline and carriage return */
-  guint       indent;    /* indentation in columns */
+  gsize       end;        /* offset after the line's newline */
+  const char *rest;       /* the line after its indentation */
+  gsize       rest_len;   /* without newline and carriage return */
+  guint       indent;     /* indentation in columns */
   gboolean    blank;
-  gboolean    complete;  /* ends with a newline */
+  gboolean    terminated; /* a newline or carriage return follows rest */
 } Line;
 
 static void
@@ -660,14 +679,17 @@ read_line (const char *text,
   gsize i = pos;
   guint column = 0;
 
-  line->complete = nl != NULL;
+  line->terminated = nl != NULL;
   line->end = nl != NULL ? content_end + 1 : len;
 
   for (; i < content_end && (text[i] == ' ' || text[i] == '\t'); i++)
     column = text[i] == '\t' ? column + 4 - (column % 4) : column + 1;
 
   if (content_end > i && text[content_end - 1] == '\r')
-    content_end--;
+    {
+      content_end--;
+      line->terminated = TRUE;
+    }
 
   line->indent = column;
   line->rest = text + i;
@@ -769,30 +791,95 @@ match_rule (const char *s,
   return count >= 3;
 }
 
-/* "---" that could be a setext heading underline. */
+/* "---" or "===" (a setext heading underline after a paragraph line). */
 static gboolean
-match_setext_dashes (const char *s,
-                     gsize       n)
+match_setext_underline (const char *s,
+                        gsize       n)
 {
   gsize i = 0;
 
-  while (i < n && s[i] == '-')
+  if (n == 0 || (s[0] != '-' && s[0] != '='))
+    return FALSE;
+
+  while (i < n && s[i] == s[0])
     i++;
 
-  return i > 0 && blank_from (s, n, i);
+  return blank_from (s, n, i);
 }
 
+/* "| --- | :-: |", the second line of a table. */
 static gboolean
-match_bullet (const char *s,
-              gsize       n,
+match_table_underline (const char *s,
+                       gsize       n)
+{
+  gboolean pipe = FALSE;
+  gsize i = 0;
+
+  if (i < n && s[i] == '|')
+    {
+      pipe = TRUE;
+      i++;
+    }
+
+  for (;;)
+    {
+      gsize cell = 0;
+      gboolean delimited = FALSE;
+
+      while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+      if (i < n && s[i] == ':')
+        {
+          i++;
+          cell++;
+        }
+      while (i < n && s[i] == '-')
+        {
+          i++;
+          cell++;
+        }
+      if (i < n && s[i] == ':')
+        {
+          i++;
+          cell++;
+        }
+      if (cell < 3)
+        return FALSE;
+
+      while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+      if (i < n && s[i] == '|')
+        {
+          pipe = delimited = TRUE;
+          i++;
+          while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        }
+
+      if (i >= n)
+        break;
+      if (!delimited)
+        return FALSE;
+    }
+
+  return pipe;
+}
+
+/* A list marker must be followed by something, even just the newline:
+ * md4c does not take "-" at the very end of the text for one. */
+static gboolean
+match_bullet (const Line *line,
               char       *mark,
               guint      *width,
               gboolean   *empty)
 {
+  const char *s = line->rest;
+  gsize n = line->rest_len;
+
   if (n == 0 || (s[0] != '-' && s[0] != '*' && s[0] != '+'))
     return FALSE;
 
-  if (!space_or_end (s, n, 1))
+  if (!space_or_end (s, n, 1) || (n == 1 && !line->terminated))
     return FALSE;
 
   *mark = s[0];
@@ -803,13 +890,14 @@ match_bullet (const char *s,
 }
 
 static gboolean
-match_ordered (const char *s,
-               gsize       n,
+match_ordered (const Line *line,
                guint      *number,
                char       *delim,
                guint      *width,
                gboolean   *empty)
 {
+  const char *s = line->rest;
+  gsize n = line->rest_len;
   gsize i = 0;
   guint value = 0;
 
@@ -822,7 +910,7 @@ match_ordered (const char *s,
   if (i == 0 || i >= n || (s[i] != '.' && s[i] != ')'))
     return FALSE;
 
-  if (!space_or_end (s, n, i + 1))
+  if (!space_or_end (s, n, i + 1) || (i + 1 == n && !line->terminated))
     return FALSE;
 
   *number = value;
@@ -854,6 +942,98 @@ match_definition (const char *s,
   return i > 1 && i + 1 < n && s[i] == ']' && s[i + 1] == ':';
 }
 
+/* Skips spaces and tabs from s[*i]; returns how many columns they take
+ * when they start at @column. */
+static guint
+skip_blanks (const char *s,
+             gsize       n,
+             gsize      *i,
+             guint       column)
+{
+  guint start = column;
+
+  for (; *i < n && (s[*i] == ' ' || s[*i] == '\t'); (*i)++)
+    column = s[*i] == '\t' ? column + 4 - (column % 4) : column + 1;
+
+  return column - start;
+}
+
+/* Follows the content of a top-level list item or block quote, one line
+ * (or the part after the container's mark) at a time, just enough to know
+ * whether a fence is open in it and whether a paragraph may be. */
+static void
+content_feed (SplitState *st,
+              const char *s,
+              gsize       n,
+              guint       indent,
+              gboolean    blank)
+{
+  char fence_char;
+  guint fence_len;
+  gboolean plain_text;
+
+  /* Whether the innermost container open in the content is a quote: a
+   * line starting with '>' opens or continues one, a lazy line keeps it,
+   * anything else closes it. */
+  plain_text = !blank && !st->content_fence && st->content_para && s[0] != '>' &&
+               !match_fence_open (s, n, &fence_char, &fence_len) &&
+               !match_atx_heading (s, n) && !match_rule (s, n) &&
+               s[0] != '-' && s[0] != '*' && s[0] != '+' && !g_ascii_isdigit (s[0]);
+  if (!blank && indent < 4 && s[0] == '>' && !st->content_fence)
+    st->content_quote = TRUE;
+  else if (!(st->content_quote && plain_text))
+    st->content_quote = FALSE;
+
+  if (st->content_fence)
+    {
+      if (!blank && indent < 4 && match_fence_close (s, n, st->fence_char, st->fence_len))
+        st->content_fence = FALSE;
+      st->content_para = FALSE;
+      return;
+    }
+
+  if (blank)
+    {
+      st->content_para = FALSE;
+      return;
+    }
+
+  if ((indent < 4 || st->content_para) && match_fence_open (s, n, &fence_char, &fence_len))
+    {
+      st->content_fence = TRUE;
+      st->content_para = FALSE;
+      st->fence_char = fence_char;
+      st->fence_len = fence_len;
+      return;
+    }
+
+  /* Indented code cannot be continued lazily. */
+  if (indent >= 4 && !st->content_para)
+    return;
+
+  if (indent < 4 && (match_atx_heading (s, n) || match_rule (s, n)))
+    {
+      st->content_para = FALSE;
+      return;
+    }
+
+  /* Unsure (nested containers): assume a paragraph, which only merges. */
+  st->content_para = TRUE;
+}
+
+/* Feeds the part of a block quote line after its '>'. */
+static void
+quote_content_feed (SplitState *st,
+                    const Line *line)
+{
+  gsize i = 1;
+  guint columns = skip_blanks (line->rest, line->rest_len, &i, line->indent + 1);
+
+  /* The first space after '>' belongs to the mark. */
+  content_feed (st, line->rest + i, line->rest_len - i,
+                columns > 0 ? columns - 1 : 0, i >= line->rest_len);
+}
+
 /* Feeds one line to the splitter.  Returns whether the line starts a new
  * segment; @continues tells whether that segment is an item of the list
  * the previous segment is an item of. */
@@ -865,13 +1045,19 @@ split_feed_line (SplitState *st,
 {
   const char *s = line->rest;
   gsize n = line->rest_len;
-  gboolean fresh;
+  gboolean after_blank;
+  gboolean after_fence;
+  gboolean in_paragraph;
+  gboolean in_container;
   char fence_char;
   guint fence_len;
   char mark;
-  guint width;
-  guint number;
-  gboolean empty;
+  guint width = 0;
+  guint number = 0;
+  gboolean empty = FALSE;
+  gboolean is_bullet = FALSE;
+  gboolean is_ordered = FALSE;
+  gboolean no_task = FALSE;
 
   *continues = FALSE;
   *is_definition = FALSE;
@@ -887,25 +1073,180 @@ split_feed_line (SplitState *st,
 
   if (line->blank)
     {
+      if (st->kind == SPLIT_ITEM)
+        {
+          content_feed (st, s, n, 0, TRUE);
+          st->item_dead = st->item_empty;
+        }
       st->prev_blank = TRUE;
       st->in_defs = FALSE;
       return FALSE;
     }
 
-  /* Whether no paragraph is open that this line could continue. */
-  fresh = st->prev_blank ||
-          st->kind == SPLIT_NONE ||
-          st->kind == SPLIT_CLOSED ||
-          st->kind == SPLIT_INDENTED;
+  in_container = st->kind == SPLIT_ITEM || (st->kind == SPLIT_QUOTE && !st->prev_blank);
 
+  /* "A list item can begin with at most one blank line": md4c ends such
+   * an item at the line that would be its content, and reads that line
+   * without the item's indentation.  Never a segment start: alone, the
+   * line would keep all its indentation. */
+  if (st->kind == SPLIT_ITEM && st->item_dead && line->indent >= st->item_indent)
+    {
+      Line inner = *line;
+
+      inner.indent -= st->item_indent;
+      st->kind = SPLIT_CLOSED;
+      split_feed_line (st, &inner, continues, is_definition);
+      *continues = FALSE;
+      return FALSE;
+    }
+
+  /* Content of the list item. */
   if (st->kind == SPLIT_ITEM && line->indent >= st->item_indent)
-    goto merge;
+    {
+      st->item_empty = FALSE;
+      content_feed (st, s, n, line->indent - st->item_indent, FALSE);
+      goto merge;
+    }
+
+  /* Continuation of the block quote. */
+  if (st->kind == SPLIT_QUOTE && line->indent < 4 && s[0] == '>' && !st->prev_blank)
+    {
+      quote_content_feed (st, line);
+      goto merge;
+    }
+
+  /* A line that closes the fence open in the container closes the
+   * container too, whatever its indentation. */
+  if (in_container && st->content_fence && line->indent < 4 &&
+      match_fence_close (s, n, st->fence_char, st->fence_len))
+    {
+      st->kind = SPLIT_CLOSED;
+      goto merge;
+    }
+
+  /* md4c's "pivot line" is blank: no block is open that could go on. */
+  after_blank = st->prev_blank ||
+                st->kind == SPLIT_NONE ||
+                st->kind == SPLIT_CLOSED ||
+                (in_container && !st->content_para && !st->content_fence);
+  /* A top-level paragraph is open. */
+  in_paragraph = st->kind == SPLIT_PARAGRAPH && !st->prev_blank;
+  /* The line ends a container in which a fence is open. */
+  after_fence = in_container && st->content_fence;
+
+  /* md4c quirk: such a line that starts like the fence but does not close
+   * it loses its fence characters to the failed check, and what is left
+   * is text (or nothing, a blank line). */
+  if (after_fence && line->indent < 4 && s[0] == st->fence_char)
+    {
+      gsize i = 0;
+
+      while (i < n && s[i] == st->fence_char)
+        i++;
+      skip_blanks (s, n, &i, 0);
+
+      if (i >= n)
+        {
+          st->kind = SPLIT_CLOSED;
+          goto merge;
+        }
+
+      st->kind = SPLIT_PARAGRAPH;
+      st->para_lines = 1;
+      goto merge;
+    }
+
+  if (line->indent < 4)
+    {
+      if (in_paragraph && match_setext_underline (s, n))
+        {
+          /* Under nothing but link definitions, the underline starts a
+           * new paragraph instead. */
+          if (st->in_defs)
+            st->para_lines = 1;
+          else
+            st->kind = SPLIT_CLOSED;
+          goto merge;
+        }
+
+      if (match_rule (s, n))
+        {
+          st->kind = SPLIT_CLOSED;
+          goto split;
+        }
+
+      is_bullet = match_bullet (line, &mark, &width, &empty);
+      if (!is_bullet)
+        is_ordered = match_ordered (line, &number, &mark, &width, &empty);
+
+      /* Another item of the same list.  md4c looks for its task mark
+       * only if the innermost open container is a list. */
+      if ((is_bullet || is_ordered) && st->kind == SPLIT_ITEM &&
+          st->ordered == is_ordered && st->list_mark == mark)
+        {
+          *continues = TRUE;
+          no_task = st->content_quote;
+          goto item;
+        }
+    }
 
   if (line->indent >= 4)
     {
-      if (st->kind == SPLIT_INDENTED || !fresh)
+      if (st->kind == SPLIT_INDENTED || (st->kind == SPLIT_TABLE && !st->prev_blank))
         goto merge;
-      st->kind = SPLIT_INDENTED;
+
+      if (after_blank)
+        {
+          st->kind = SPLIT_INDENTED;
+          goto split;
+        }
+
+      /* md4c opens a fence even on an indented line here.  (Not a place to
+       * start a segment: alone, the line would be indented code.) */
+      if (match_fence_open (s, n, &fence_char, &fence_len))
+        goto fence_merge;
+
+      if (in_paragraph && st->para_lines == 1 && match_table_underline (s, n))
+        {
+          st->kind = SPLIT_TABLE;
+          goto merge;
+        }
+
+      if (after_fence)
+        {
+          /* A new paragraph, which cannot start a segment either. */
+          st->kind = SPLIT_PARAGRAPH;
+          st->para_lines = 1;
+          goto merge;
+        }
+
+      goto text;
+    }
+
+  if (s[0] == '>')
+    {
+      st->kind = SPLIT_QUOTE;
+      st->content_fence = FALSE;
+      st->content_para = FALSE;
+      quote_content_feed (st, line);
+      goto split;
+    }
+
+  if (is_bullet || is_ordered)
+    {
+      /* An empty item, or an ordered one not starting at 1, cannot
+       * interrupt a paragraph. */
+      if (in_paragraph && (empty || (is_ordered && number != 1)))
+        goto text;
+      goto item;
+    }
+
+  if (st->kind == SPLIT_TABLE && !st->prev_blank)
+    goto merge;
+
+  if (match_atx_heading (s, n))
+    {
+      st->kind = SPLIT_CLOSED;
       goto split;
     }
 
@@ -917,69 +1258,60 @@ split_feed_line (SplitState *st,
       goto split;
     }
 
-  if (match_atx_heading (s, n))
+  if (in_paragraph && st->para_lines == 1 && match_table_underline (s, n))
     {
-      st->kind = SPLIT_CLOSED;
-      goto split;
+      st->kind = SPLIT_TABLE;
+      goto merge;
     }
 
-  if (s[0] == '>')
-    {
-      if (st->kind == SPLIT_QUOTE && !st->prev_blank)
-        goto merge;
-      st->kind = SPLIT_QUOTE;
-      goto split;
-    }
-
-  if (match_rule (s, n))
-    {
-      if (!fresh && match_setext_dashes (s, n))
-        goto merge;
-      st->kind = SPLIT_CLOSED;
-      goto split;
-    }
-
-  if (match_bullet (s, n, &mark, &width, &empty))
-    {
-      /* An empty item cannot interrupt a paragraph ("-" may underline it). */
-      if (empty && !fresh)
-        goto merge;
-      *continues = st->kind == SPLIT_ITEM && !st->ordered && st->list_mark == mark;
-      st->kind = SPLIT_ITEM;
-      st->ordered = FALSE;
-      st->list_mark = mark;
-      st->item_indent = line->indent + width + 1;
-      goto split;
-    }
-
-  if (match_ordered (s, n, &number, &mark, &width, &empty))
-    {
-      gboolean same_list = st->kind == SPLIT_ITEM && st->ordered && st->list_mark == mark;
-
-      /* A new list interrupts a paragraph only when it starts at 1. */
-      if (!same_list && !fresh && (number != 1 || empty))
-        goto merge;
-      *continues = same_list;
-      st->kind = SPLIT_ITEM;
-      st->ordered = TRUE;
-      st->list_mark = mark;
-      st->item_indent = line->indent + width + 1;
-      goto split;
-    }
-
-  if (fresh)
+text:
+  if (after_blank || after_fence || st->kind == SPLIT_INDENTED)
     {
       st->kind = SPLIT_PARAGRAPH;
+      st->para_lines = 1;
       *is_definition = match_definition (s, n);
       st->in_defs = *is_definition;
-      goto split_keep_defs;
+      st->prev_blank = FALSE;
+      return TRUE;
     }
 
-  /* Paragraph continuation or lazy continuation line. */
+  /* Paragraph continuation, or lazy continuation inside a container. */
+  if (st->kind == SPLIT_PARAGRAPH)
+    st->para_lines++;
   *is_definition = st->in_defs && match_definition (s, n);
   st->in_defs = *is_definition;
   st->prev_blank = FALSE;
   return FALSE;
+
+item:
+  {
+    gsize i = width;
+    guint spaces = skip_blanks (s, n, &i, line->indent + width);
+    gboolean rest_blank = i >= n;
+
+    /* Where the item's content starts, as md4c computes it. */
+    st->kind = SPLIT_ITEM;
+    st->ordered = is_ordered;
+    st->list_mark = mark;
+    st->content_fence = FALSE;
+    st->content_para = FALSE;
+    st->item_empty = rest_blank;
+    st->item_dead = FALSE;
+    st->content_quote = FALSE;
+    st->no_task = no_task;
+    if (rest_blank || spaces > 4)
+      st->item_indent = line->indent + width + 1;
+    else
+      st->item_indent = line->indent + width + spaces;
+    content_feed (st, s + i, n - i, spaces > 4 ? spaces - 1 : 0, rest_blank);
+  }
+  goto split;
+
+fence_merge:
+  st->kind = SPLIT_FENCE;
+  st->fence_char = fence_char;
+  st->fence_len = fence_len;
+  goto merge;
 
 merge:
   st->prev_blank = FALSE;
@@ -987,9 +1319,8 @@ merge:
   return FALSE;
 
 split:
-  st->in_defs = FALSE;
-split_keep_defs:
   st->prev_blank = FALSE;
+  st->in_defs = FALSE;
   return TRUE;
 }
 
@@ -1646,6 +1977,7 @@ split_from (EkMarkdownView   *self,
   gsize len = self->text->len;
   SplitState st = *state;
   gsize pos = offset;
+  gsize previous = offset;
 
   while (pos < len)
     {
@@ -1656,9 +1988,15 @@ split_from (EkMarkdownView   *self,
       read_line (text, len, pos, &line);
       starts = split_feed_line (&st, &line, &continues, &is_definition);
 
+      /* The first line of a table is not a link definition after all. */
+      if (st.kind == SPLIT_TABLE && before.kind != SPLIT_TABLE &&
+          self->definitions->len > 0 &&
+          g_array_index (self->definitions, Definition, self->definitions->len - 1).offset == previous)
+        g_array_set_size (self->definitions, self->definitions->len - 1);
+
       if (starts || pos == offset)
         {
-          Segment segment = { pos, before, 0, continues };
+          Segment segment = { pos, before, 0, continues, st.kind == SPLIT_ITEM && st.no_task };
 
           g_array_append_val (self->segments, segment);
         }
@@ -1670,8 +2008,31 @@ split_from (EkMarkdownView   *self,
           g_array_append_val (self->definitions, def);
         }
 
+      previous = pos;
       pos = line.end;
     }
+}
+
+/* Turns a task item back into an item whose text starts with "[ ]". */
+static void
+item_clear_task (Node *item)
+{
+  char prefix[] = { '[', item->task_mark, ']', ' ', '\0' };
+  g_autofree char *escaped = NULL;
+  Node *first;
+
+  if (item->task == 0 || item->children->len == 0)
+    return;
+
+  first = g_ptr_array_index (item->children, 0);
+  if (first->kind != NODE_PARAGRAPH)
+    return;
+
+  escaped = g_markup_escape_text (prefix, -1);
+  g_string_prepend (first->markup, escaped);
+  g_string_prepend (first->text, prefix);
+  item->task = 0;
+  item->task_mark = 0;
 }
 
 /* Parses segment @index into top-level nodes appended to @nodes, which
@@ -1686,21 +2047,24 @@ parse_segment (EkMarkdownView *self,
               ? g_array_index (self->segments, Segment, index + 1).start
               : self->text->len;
   g_autoptr(GPtrArray) blocks = NULL;
-  guint skip = 0;
+  g_autoptr(GString) input = NULL;
+  guint skip;
+  gsize padding;
 
-  if (self->defs_text->len > 0)
-    {
-      g_autoptr(GString) input = g_string_sized_new (self->defs_text->len + end - segment->start);
+  /* md4c 0.4.8 has a bug where a list item's content may depend on the
+   * byte offsets of lines modulo 256 (it reads a line record as a block
+   * header).  Leading blank lines, which it ignores, put the segment at
+   * its offset in the whole text modulo 256, so it behaves the same. */
+  padding = (segment->start % 256 + 256 - self->defs_text->len % 256) % 256;
 
-      g_string_append_len (input, self->defs_text->str, self->defs_text->len);
-      g_string_append_len (input, self->text->str + segment->start, end - segment->start);
-      blocks = parse_blocks (input->str, input->len);
-      skip = MIN (self->n_def_blocks, blocks->len);
-    }
-  else
-    {
-      blocks = parse_blocks (self->text->str + segment->start, end - segment->start);
-    }
+  input = g_string_sized_new (self->defs_text->len + padding + end - segment->start);
+  g_string_append_len (input, self->defs_text->str, self->defs_text->len);
+  for (gsize i = 0; i < padding; i++)
+    g_string_append_c (input, '\n');
+  g_string_append_len (input, self->text->str + segment->start, end - segment->start);
+
+  blocks = parse_blocks (input->str, input->len);
+  skip = MIN (self->n_def_blocks, blocks->len);
 
   for (guint i = skip; i < blocks->len; i++)
     {
@@ -1711,6 +2075,9 @@ parse_segment (EkMarkdownView *self,
         previous = g_ptr_array_index (nodes, nodes->len - 1);
       else if (self->blocks->len > 0)
         previous = g_ptr_array_index (self->blocks, self->blocks->len - 1);
+
+      if (i == skip && segment->no_task && node->kind == NODE_LIST)
+        item_clear_task (g_ptr_array_index (node->children, 0));
 
       /* An item of the list the previous segment ended with. */
       if (i == skip && segment->continues_list &&
