@@ -39,7 +39,7 @@ class Step:
         self.reasoning = reasoning     # str or None
         self.text = text               # str, list of deltas, or None
         self.tools = tools or []       # [(name, args-dict)]
-        self.error = error             # (http status, message) or None
+        self.error = error             # (http status, message, type) or None
         self.firehose = firehose       # number of one-character deltas
         self.delay = delay             # seconds between chunks
         self.finish = finish           # override of the finish reason
@@ -176,7 +176,10 @@ def scenario_permission(ctx, opts):
 
 def scenario_error(ctx, opts):
     status = opt_int(opts, "status", 401)
-    return [Step(error=(status, "scripted failure: invalid api key"))]
+    # opencode retries (5 times, backing off) when the body's error type is
+    # "server_error"; type=server_error asks for that.
+    return [Step(error=(status, "scripted failure: invalid api key",
+                        opts.get("type")))]
 
 
 def scenario_slow(ctx, opts):
@@ -200,7 +203,7 @@ def scenario_firehose(ctx, opts):
 def scenario_retry(ctx, opts):
     # First attempt of step 0 fails with a retryable 429, later ones work.
     if ctx["attempt"] == 1:
-        return [Step(error=(429, "scripted failure: rate limited"))]
+        return [Step(error=(429, "scripted failure: rate limited", None))]
     return [Step(text="Answer after a retry.")]
 
 
@@ -442,10 +445,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self, st, body, stream):
         if st.error:
-            status, message = st.error
+            status, message, etype = st.error
+            if not etype:
+                etype = ("invalid_request_error" if status < 500
+                         else "server_error")
             err = {"error": {"message": message,
-                             "type": "invalid_request_error"
-                             if status < 500 else "server_error",
+                             "type": etype,
                              "code": "invalid_api_key" if status == 401
                              else None}}
             data = json.dumps(err).encode("utf-8")
