@@ -371,8 +371,7 @@ test_other_removals_are_barriers (void)
     "{\"type\":\"message.removed\",\"properties\":{\"sessionID\":\"ses_1\",\"messageID\":\"msg_1\"}}",
     "{\"type\":\"session.deleted\",\"properties\":{\"sessionID\":\"ses_1\",\"info\":{\"id\":\"ses_1\"}}}",
     /* even a removal of something else */
-    "{\"type\":\"message.part.removed\",\"properties\":{\"sessionID\":\"ses_1\",\"messageID\":\"msg_1\","
-    "\"partID\":\"prt_9\"}}",
+    "{\"type\":\"message.part.removed\",\"properties\":{\"sessionID\":\"ses_1\",\"partID\":\"prt_9\",\"messageID\":\"msg_1\"}}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (removals); i++)
