@@ -47,6 +47,10 @@
 #define ITEM_SPACING           6
 #define TABLE_CELL_MAX_CHARS  40
 
+/* Blocks are grouped in boxes of this many, so that a change at the end of
+ * a long text re-allocates a few dozen widgets, not every block. */
+#define BLOCKS_PER_PAGE       32
+
 #define CSS_DATA_KEY     "ek-markdown-view-css"
 #define CONTENT_DATA_KEY "ek-markdown-content"
 
@@ -1335,6 +1339,7 @@ struct _EkMarkdownView
   GString   *text;
   GArray    *segments;     /* (element-type Segment) */
   GPtrArray *blocks;       /* (element-type Node): top-level, shown */
+  GPtrArray *pages;        /* (element-type GtkWidget): boxes of blocks */
   GArray    *definitions;  /* (element-type Definition) */
   GString   *defs_text;    /* the definitions, each after a blank line */
   guint      n_def_blocks; /* blocks that defs_text alone parses to */
@@ -1936,6 +1941,46 @@ clear_blocks (EkMarkdownView *self)
     }
 
   g_ptr_array_set_size (self->blocks, 0);
+
+  for (guint i = 0; i < self->pages->len; i++)
+    gtk_widget_unparent (g_ptr_array_index (self->pages, i));
+  g_ptr_array_set_size (self->pages, 0);
+}
+
+/* Shows @widget as block @index, after block @index - 1. */
+static void
+insert_block_widget (EkMarkdownView *self,
+                     guint           index,
+                     GtkWidget      *widget)
+{
+  guint page_index = index / BLOCKS_PER_PAGE;
+  GtkWidget *previous = NULL;
+
+  while (self->pages->len <= page_index)
+    {
+      GtkWidget *page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+      gtk_widget_insert_before (page, GTK_WIDGET (self), NULL);
+      g_ptr_array_add (self->pages, page);
+    }
+
+  if (index % BLOCKS_PER_PAGE != 0)
+    previous = ((Node *) g_ptr_array_index (self->blocks, index - 1))->widget;
+
+  gtk_box_insert_child_after (GTK_BOX (g_ptr_array_index (self->pages, page_index)),
+                              widget, previous);
+}
+
+static void
+remove_empty_pages (EkMarkdownView *self)
+{
+  guint needed = (self->blocks->len + BLOCKS_PER_PAGE - 1) / BLOCKS_PER_PAGE;
+
+  while (self->pages->len > needed)
+    {
+      gtk_widget_unparent (g_ptr_array_index (self->pages, self->pages->len - 1));
+      g_ptr_array_set_size (self->pages, self->pages->len - 1);
+    }
 }
 
 static void
@@ -2108,7 +2153,6 @@ render_segments (EkMarkdownView *self,
 {
   g_autoptr(GPtrArray) old_blocks = g_ptr_array_new_with_free_func (node_free);
   g_autoptr(GPtrArray) new_blocks = g_ptr_array_new_with_free_func (node_free);
-  GtkWidget *previous_widget = NULL;
 
   for (guint i = first_block; i < self->blocks->len; i++)
     g_ptr_array_add (old_blocks, g_ptr_array_index (self->blocks, i));
@@ -2121,9 +2165,6 @@ render_segments (EkMarkdownView *self,
       segment->first_block = first_block + new_blocks->len;
       parse_segment (self, s, new_blocks);
     }
-
-  if (first_block > 0)
-    previous_widget = ((Node *) g_ptr_array_index (self->blocks, first_block - 1))->widget;
 
   for (guint i = 0; i < new_blocks->len; i++)
     {
@@ -2145,7 +2186,7 @@ render_segments (EkMarkdownView *self,
         {
           shown = g_steal_pointer (&g_ptr_array_index (new_blocks, i));
           build_widget (shown, 0);
-          gtk_widget_insert_after (shown->widget, GTK_WIDGET (self), previous_widget);
+          insert_block_widget (self, first_block + i, shown->widget);
           self->n_built++;
 
           if (old_node != NULL)
@@ -2153,7 +2194,6 @@ render_segments (EkMarkdownView *self,
         }
 
       g_ptr_array_add (self->blocks, shown);
-      previous_widget = shown->widget;
     }
 
   for (guint i = new_blocks->len; i < old_blocks->len; i++)
@@ -2162,6 +2202,8 @@ render_segments (EkMarkdownView *self,
 
       g_clear_pointer (&old_node->widget, gtk_widget_unparent);
     }
+
+  remove_empty_pages (self);
 
   for (guint i = first_block; i < self->blocks->len; i++)
     {
@@ -2227,6 +2269,7 @@ ek_markdown_view_finalize (GObject *object)
   EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
 
   g_ptr_array_unref (self->blocks);
+  g_ptr_array_unref (self->pages);
   g_array_unref (self->segments);
   g_array_unref (self->definitions);
   g_string_free (self->defs_text, TRUE);
@@ -2314,6 +2357,7 @@ ek_markdown_view_init (EkMarkdownView *self)
   self->text = g_string_new (NULL);
   self->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   self->blocks = g_ptr_array_new ();
+  self->pages = g_ptr_array_new ();
   self->definitions = g_array_new (FALSE, FALSE, sizeof (Definition));
   self->defs_text = g_string_new (NULL);
 
