@@ -36,7 +36,7 @@ typedef struct
   char             *session_id;
   char             *message_id;     /* the user's message, once sent */
   PermissionMode    permission;
-  gboolean          sending;
+  guint             settle_id;
   gboolean          done;
   int               exit_code;
   char             *session_error;  /* the last session.error, in words */
@@ -52,7 +52,12 @@ typedef struct
   EkRequest        *asking;
 } Run;
 
+/* how long the stream must stay quiet once the session is idle */
+#define SETTLE_MS 400
+
 static void check_turn (Run *run);
+static gboolean turn_looks_over (Run *run, EkSession *session, GPtrArray *answers);
+static gboolean on_settled (gpointer user_data);
 
 static void
 quit (Run *run,
@@ -432,7 +437,6 @@ check_turn (Run *run)
 {
   g_autoptr(GPtrArray) answers = replies (run);
   EkSession *session = ek_store_lookup_session (run->store, run->session_id);
-  EkMessage *last;
 
   for (guint i = 0; i < answers->len; i++)
     {
@@ -447,36 +451,67 @@ check_turn (Run *run)
 
   handle_requests (run);
 
-  if (run->done || run->message_id == NULL || session == NULL)
+  if (run->done)
     return;
+
+  /* The turn looks over: wait for the stream to settle before saying so.
+   * An abort, for one, sends idle before the reply's last update. */
+  g_clear_handle_id (&run->settle_id, g_source_remove);
+  if (turn_looks_over (run, session, answers))
+    run->settle_id = g_timeout_add (SETTLE_MS, on_settled, run);
+}
+
+static gboolean
+turn_looks_over (Run       *run,
+                 EkSession *session,
+                 GPtrArray *answers)
+{
+  if (run->message_id == NULL || session == NULL)
+    return FALSE;
   if (ek_session_get_status (session) != EK_SESSION_STATUS_IDLE ||
       !ek_connection_get_synced (run->connection))
-    return;
+    return FALSE;
+  /* idle with no reply at all: over only if the server failed the turn */
+  return answers->len > 0 || run->session_error != NULL;
+}
+
+static gboolean
+on_settled (gpointer user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GPtrArray) answers = replies (run);
+  EkSession *session = ek_store_lookup_session (run->store, run->session_id);
+  EkMessage *last;
+
+  run->settle_id = 0;
+  if (!turn_looks_over (run, session, answers))
+    return G_SOURCE_REMOVE;
+
+  ensure_newline (run);
   if (answers->len == 0)
     {
-      /* idle with no reply at all: the server failed the turn up front */
-      if (run->session_error != NULL)
-        {
-          ensure_newline (run);
-          g_printerr ("ekacode-cli run: %s\n", run->session_error);
-          quit (run, EK_CLI_EXIT_FAILED);
-        }
-      return;
+      g_printerr ("ekacode-cli run: %s\n", run->session_error);
+      quit (run, EK_CLI_EXIT_FAILED);
+      return G_SOURCE_REMOVE;
     }
 
   last = g_ptr_array_index (answers, answers->len - 1);
-  if (ek_message_get_time_completed (last) == 0 && ek_message_get_error (last) == NULL)
-    return;
-
-  ensure_newline (run);
   if (ek_message_get_error (last) != NULL)
     {
       g_autofree char *words = error_in_words (ek_message_get_error (last));
       g_printerr ("ekacode-cli run: %s\n", words);
       quit (run, EK_CLI_EXIT_FAILED);
-      return;
+      return G_SOURCE_REMOVE;
     }
+  if (ek_message_get_time_completed (last) == 0)
+    {
+      g_printerr ("ekacode-cli run: the turn stopped before it finished (did the server restart?)\n");
+      quit (run, EK_CLI_EXIT_FAILED);
+      return G_SOURCE_REMOVE;
+    }
+
   quit (run, EK_CLI_EXIT_OK);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -704,6 +739,7 @@ ek_cli_run (int    argc,
   g_signal_handlers_disconnect_by_data (connection, &run);
   g_signal_handlers_disconnect_by_data (store, &run);
   ek_connection_stop (connection);
+  g_clear_handle_id (&run.settle_id, g_source_remove);
   g_cancellable_cancel (run.cancellable);
   g_clear_object (&run.cancellable);
   g_queue_clear_full (&run.asks, g_object_unref);

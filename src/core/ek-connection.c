@@ -33,6 +33,8 @@ struct _EkConnection
   int            history_limit;   /* 0: whole histories */
   guint          pending;         /* fetches of the current resync */
   guint          generation;      /* bumped by each resync */
+  gboolean       fetch_failed;    /* one of them failed: resync again */
+  guint          retry_id;
   gboolean       synced;
   guint          n_syncs;
 };
@@ -99,6 +101,21 @@ set_synced (EkConnection *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
 }
 
+#define RESYNC_RETRY_MS 1000
+
+static void resync (EkConnection *self);
+
+static gboolean
+on_resync_retry (gpointer user_data)
+{
+  EkConnection *self = user_data;
+
+  self->retry_id = 0;
+  if (ek_event_stream_get_state (self->stream) == EK_STREAM_STATE_CONNECTED)
+    resync (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* Ends a fetch: reports its error, and says synced after the last. */
 static gboolean
 fetch_done (Fetch        *fetch,
@@ -109,15 +126,28 @@ fetch_done (Fetch        *fetch,
   g_assert (self->pending > 0);
   self->pending--;
 
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+  if (error != NULL)
     {
       g_debug ("Refetch failed: %s", error->message);
+      if (fetch->generation == self->generation)
+        self->fetch_failed = TRUE;
       g_signal_emit (self, signals[SYNC_ERROR], 0, error);
     }
 
   if (self->pending == 0 && fetch->generation == self->generation &&
       ek_event_stream_get_state (self->stream) == EK_STREAM_STATE_CONNECTED)
-    set_synced (self, TRUE);
+    {
+      /* synced means every fetch merged: a failed one is tried again */
+      if (self->fetch_failed)
+        {
+          g_clear_handle_id (&self->retry_id, g_source_remove);
+          self->retry_id = g_timeout_add (RESYNC_RETRY_MS, on_resync_retry, self);
+        }
+      else
+        set_synced (self, TRUE);
+    }
 
   return error == NULL;
 }
@@ -216,6 +246,8 @@ resync (EkConnection *self)
   gpointer key;
 
   self->generation++;
+  self->fetch_failed = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   set_synced (self, FALSE);
 
   ek_client_list_sessions_async (self->client, FALSE, 0, NULL, self->cancellable,
@@ -259,6 +291,7 @@ ek_connection_dispose (GObject *object)
   EkConnection *self = EK_CONNECTION (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->stream != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->stream, self);

@@ -22,6 +22,10 @@
 
 #define READ_SIZE (64 * 1024)
 
+/* a server that accepts the connection but never answers (opencode does
+ * that for a moment while it starts) counts as down after this long */
+#define CONNECT_TIMEOUT_MS 10000
+
 struct _EkEventStream
 {
   GObject        parent_instance;
@@ -40,6 +44,7 @@ struct _EkEventStream
   GInputStream  *body;
   gint64         last_byte;     /* monotonic µs */
   guint          watchdog_id;
+  guint          connect_timeout_id;
   guint          retry_id;
   guint          backoff_ms;
   guint          dead_after_ms;
@@ -99,6 +104,7 @@ static void
 drop_connection (EkEventStream *self)
 {
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -148,6 +154,16 @@ on_watchdog (gpointer user_data)
 }
 
 static void read_next (EkEventStream *self);
+
+static gboolean
+on_connect_timeout (gpointer user_data)
+{
+  EkEventStream *self = user_data;
+
+  self->connect_timeout_id = 0;
+  schedule_reconnect (self, "the server did not answer");
+  return G_SOURCE_REMOVE;
+}
 
 static void
 on_read (GObject      *source,
@@ -204,6 +220,7 @@ on_sent (GObject      *source,
   message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   if (message != self->message)
     return;
+  g_clear_handle_id (&self->connect_timeout_id, g_source_remove);
 
   if (body == NULL)
     {
@@ -271,6 +288,7 @@ connect_now (EkEventStream *self)
     set_state (self, EK_STREAM_STATE_CONNECTING, NULL);
 
   self->cancellable = g_cancellable_new ();
+  self->connect_timeout_id = g_timeout_add (CONNECT_TIMEOUT_MS, on_connect_timeout, self);
   soup_session_send_async (self->soup, self->message, G_PRIORITY_DEFAULT,
                            self->cancellable, on_sent, g_object_ref (self));
 }

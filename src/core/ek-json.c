@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "ek-store-private.h"
 
 const char *
@@ -56,6 +58,18 @@ ek_json_get_int (JsonObject *object,
   if (type == G_TYPE_INT64)
     return json_node_get_int (node);
   if (type == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
+    {
+      double d = json_node_get_double (node);
+
+      /* beyond 64 bits (the reader makes such integers doubles): clamp,
+       * as a cast would be undefined */
+      if (isnan (d))
+        return fallback;
+      if (d >= 9223372036854775807.0)
+        return G_MAXINT64;
+      if (d <= -9223372036854775808.0)
+        return G_MININT64;
+      return (gint64) d;
+    }
   return fallback;
 }
