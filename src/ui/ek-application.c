@@ -124,7 +124,7 @@ on_after_paint (GdkFrameClock *clock,
                 Automation    *automation)
 {
   g_clear_signal_handler (&automation->paint_id, automation->frame_clock);
-  g_idle_add_full (G_PRIORITY_LOW, automation_finish_idle, automation, NULL);
+  g_idle_add_full (G_PRIORITY_DEFAULT, automation_finish_idle, automation, NULL);
 }
 
 static gboolean

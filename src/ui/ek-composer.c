@@ -31,6 +31,7 @@ struct _EkComposer
   GtkLabel      *placeholder;
   GtkDropDown   *agent_dropdown;
   GtkDropDown   *model_dropdown;
+  GtkWidget     *toolbar;
   GtkWidget     *hint_label;
   GtkWidget     *stop_button;
   GtkWidget     *send_button;
@@ -91,6 +92,9 @@ update_state (EkComposer *self)
     gtk_widget_add_css_class (self->frame, "disabled");
 
   gtk_widget_set_visible (self->stop_button, is_busy (self));
+  /* read only and nothing to stop: just the line that says why */
+  gtk_widget_set_visible (self->toolbar, enabled || is_busy (self));
+  gtk_text_view_set_bottom_margin (self->text_view, enabled || is_busy (self) ? 6 : 10);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.send", enabled && has_text (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.stop", enabled && is_busy (self));
 }
@@ -376,6 +380,7 @@ ek_composer_class_init (EkComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EkComposer, placeholder);
   gtk_widget_class_bind_template_child (widget_class, EkComposer, agent_dropdown);
   gtk_widget_class_bind_template_child (widget_class, EkComposer, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, EkComposer, toolbar);
   gtk_widget_class_bind_template_child (widget_class, EkComposer, hint_label);
   gtk_widget_class_bind_template_child (widget_class, EkComposer, stop_button);
   gtk_widget_class_bind_template_child (widget_class, EkComposer, send_button);

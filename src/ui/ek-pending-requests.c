@@ -128,7 +128,7 @@ on_sessions_changed (GListModel        *sessions,
                      EkPendingRequests *self)
 {
   if (self->refresh_id == 0)
-    self->refresh_id = g_idle_add (refresh_cb, self);
+    self->refresh_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refresh_cb, self, NULL);
 }
 
 static void

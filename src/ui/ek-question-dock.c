@@ -113,7 +113,8 @@ static void
 add_question (GtkWidget  *box,
               Card       *card,
               JsonObject *object,
-              gboolean    first)
+              gboolean    first,
+              gboolean    read_only)
 {
   const char *header = get_string (object, "header");
   const char *text = get_string (object, "question");
@@ -190,6 +191,8 @@ add_question (GtkWidget  *box,
       question->custom = row;
     }
 
+  /* a recording shows what was asked; nothing can be chosen */
+  gtk_widget_set_sensitive (list, !read_only);
   if (gtk_widget_get_first_child (list) != NULL)
     gtk_box_append (GTK_BOX (box), list);
   else
@@ -251,7 +254,7 @@ make_card (EkQuestionDock *self,
       JsonNode *node = json_array_get_element (questions, i);
 
       if (JSON_NODE_HOLDS_OBJECT (node))
-        add_question (content, card, json_node_get_object (node), i == 0);
+        add_question (content, card, json_node_get_object (node), i == 0, reason != NULL);
     }
   gtk_box_append (GTK_BOX (top), content);
   gtk_box_append (GTK_BOX (box), top);

@@ -94,7 +94,7 @@ on_session_changed (EkSession     *session,
                     EkSessionList *self)
 {
   if (self->resort_id == 0)
-    self->resort_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, resort_cb, self, NULL);
+    self->resort_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, resort_cb, self, NULL);
 }
 
 static void

@@ -934,8 +934,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GtkCssProvider) css = NULL;
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* what AdwApplication does for the real app; and no transitions caught
+   * half-way in the screenshots */
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/dev/ekacode/Ekacode/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/dev/ekacode/Ekacode/icons");
   /* the tests compare English strings */
   g_setenv ("LANGUAGE", "C", TRUE);
   ek_part_registry_ensure_defaults ();
