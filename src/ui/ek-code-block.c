@@ -338,6 +338,9 @@ ek_code_block_class_init (EkCodeBlockClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  /* Idempotent; GtkSourceView wants it before use. */
+  gtk_source_init ();
+
   object_class->dispose = ek_code_block_dispose;
   object_class->finalize = ek_code_block_finalize;
   object_class->get_property = ek_code_block_get_property;

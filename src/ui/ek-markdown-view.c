@@ -6,20 +6,25 @@
  * per top-level block, stacked vertically.
  *
  * Streaming.  The text is set again and again, each time a little longer.
- * The text is cut into "segments" at lines where a whole-document parse
- * would certainly start a new top-level block (and at every top-level list
- * item, so long lists are not one block).  A segment is parsed by md4c on
- * its own.  When the new text extends the old one, only the segments from
- * the last one of the previous render onward are cut and parsed again, and
- * their new blocks are compared with the old ones: equal blocks keep their
- * widgets, blocks whose shape is unchanged are updated in place, the rest
- * are built.  The cost of an update does not depend on the length of the
- * text already rendered, apart from the prefix comparison.
+ * It is cut into "segments" at lines where one md4c parse of the whole
+ * text would start a new top-level block, and at every top-level list
+ * item so that long lists are not one block.  Each segment is parsed by
+ * md4c on its own.  When the new text extends the old one, only the
+ * segments from the last one of the previous render on are cut and parsed
+ * again (from the one before if the last one's first line was unfinished,
+ * as its meaning could still change), and their new blocks are compared
+ * with the old ones: equal blocks keep their widgets, blocks of the same
+ * shape are updated in place (label markup, code appended to the buffer,
+ * table rows added), the others are built.  So the work per update does
+ * not depend on what is already shown, apart from the prefix comparison.
  *
- * The splitter errs on the side of merging: a line it cannot classify
- * stays in the current segment, which is always correct because md4c
- * parses the segment as a whole.  It only starts a segment at a line whose
- * meaning does not depend on what follows.
+ * The splitter follows md4c's own line analysis, quirks included, so that
+ * the segments parse exactly like the whole text (a test checks this on
+ * random documents).  Where it cannot be sure, it merges the line into the
+ * current segment, which cannot misplace that line since md4c parses a
+ * segment as a whole.  Numbers of ordered list items continue from the previous
+ * segment's list.  Link reference definitions are collected and put in
+ * front of every segment, so links resolve across segments.
  *
  * Safety.  Every piece of text from the server goes through
  * g_markup_escape_text(); the only markup is the one built here.  Raw HTML

@@ -511,6 +511,49 @@ test_code_block_languages (void)
     }
 }
 
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_code_block_copy (void)
+{
+  g_autoptr(GtkWidget) block = g_object_ref_sink (ek_code_block_new ("sh", "echo '<b>hi</b>'\nls\n"));
+  GtkWidget *button = find_button (block);
+  GdkContentProvider *content;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_has_css_class (button, "code-block-copy"));
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "edit-copy-symbolic");
+
+  g_signal_emit_by_name (button, "clicked");
+
+  content = gdk_clipboard_get_content (gtk_widget_get_clipboard (block));
+  g_assert_nonnull (content);
+  g_value_init (&value, G_TYPE_STRING);
+  gdk_content_provider_get_value (content, &value, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_value_get_string (&value), ==, "echo '<b>hi</b>'\nls");
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (button)), ==, "object-select-symbolic");
+}
+
 static void
 test_code_block_append (void)
 {
@@ -964,6 +1007,7 @@ main (int   argc,
   g_test_add_func ("/markdown-view/code-block", test_code_block);
   g_test_add_func ("/markdown-view/code-block-languages", test_code_block_languages);
   g_test_add_func ("/markdown-view/code-block-append", test_code_block_append);
+  g_test_add_func ("/markdown-view/code-block-copy", test_code_block_copy);
   g_test_add_func ("/markdown-view/fixture-streaming", test_fixture_streaming);
   g_test_add_func ("/markdown-view/streaming-is-linear", test_streaming_is_linear);
   g_test_add_func ("/markdown-view/non-prefix-rebuilds", test_non_prefix_rebuilds);
