@@ -376,7 +376,7 @@ test_links (void)
                              "[relative](docs/readme.md) "
                              "www.debian.org "
                              "[mail](mailto:me@example.com) "
-                             "[file](file:///tmp/x.txt) "
+                             "[file](file:///usr/share/doc/example.txt) "
                              "![image](https://example.com/i.png)\n");
 
   label = ek_markdown_view_get_block_widget (md, 0);
@@ -386,7 +386,7 @@ test_links (void)
   g_assert_nonnull (strstr (markup, "<a href=\"https://gnome.org/?a=1&amp;b=&quot;2&quot;\""));
   g_assert_nonnull (strstr (markup, "<a href=\"http://www.debian.org\""));
   g_assert_nonnull (strstr (markup, "<a href=\"mailto:me@example.com\""));
-  g_assert_nonnull (strstr (markup, "<a href=\"file:///tmp/x.txt\""));
+  g_assert_nonnull (strstr (markup, "<a href=\"file:///usr/share/doc/example.txt\""));
   g_assert_null (strstr (markup, "href=\"javascript"));
   g_assert_null (strstr (markup, "data:"));
   g_assert_null (strstr (markup, "docs/readme.md"));
