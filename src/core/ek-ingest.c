@@ -2,12 +2,16 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The first half of the pipeline, on a worker thread of its own:
+ * The first half of the pipeline, on two worker threads of its own:
  *
- *   bytes ─▶ SSE parser ─▶ event decoder ─▶ coalescer
+ *   bytes ─▶ SSE parser ─▶ delta scanner ─┬─▶ JSON decoder ─▶ coalescer
+ *            (the "sse" thread)            │   (the "decode" thread)
+ *                                          └─ deltas, already merged ──▶
  *
- * Chunks of bytes are pushed from any thread.  The worker parses and
- * decodes them and coalesces the events into the current batch.  At most
+ * Chunks of bytes are pushed from any thread.  The sse thread splits them
+ * into events, reads the deltas (most of a stream) on the fast path and
+ * merges runs of them; the decode thread reads every other event as JSON
+ * and coalesces all of them, in order, into the current batch.  At most
  * once per interval (16 ms, a frame) the batch is handed to the thread
  * that made the EkIngest, as the ::batch signal; that thread only applies
  * it.  So a 10 MB event or a burst of deltas costs the main thread nothing
@@ -15,6 +19,8 @@
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "ek-coalescer.h"
 #include "ek-event-private.h"
@@ -37,18 +43,46 @@ typedef struct
   GBytes   *bytes;
 } Item;
 
+/* What the sse thread hands the decode thread: one per event, in order */
+typedef enum
+{
+  ELEMENT_EVENT,  /* decoded already (merged deltas) */
+  ELEMENT_JSON,   /* to decode */
+  ELEMENT_ERROR,  /* an event the parser skipped */
+} ElementKind;
+
+typedef struct
+{
+  ElementKind  kind;
+  EkEvent     *event;
+  GBytes      *json;
+  GError      *error;
+} Element;
+
+typedef struct
+{
+  GArray   *elements;   /* of Element */
+  guint64   n_events;   /* events of the stream they stand for */
+  ItemKind  control;    /* ITEM_BYTES, or what to do after them */
+} Chunk;
+
 struct _EkIngest
 {
   GObject       parent_instance;
 
   GMainContext *owner;
-  GAsyncQueue  *queue;   /* Item, to the worker */
+  GAsyncQueue  *queue;        /* Item, to the sse thread */
+  GAsyncQueue  *decode_queue; /* Chunk, to the decode thread */
   GThread      *worker;
+  GThread      *decoder;
   gsize         max_event_size;
   guint         interval_ms;
 
-  /* worker-only */
+  /* sse thread only */
   EkSseParser  *parser;
+  GArray       *out;          /* Element, of the chunk being parsed */
+  EkEvent      *open_delta;   /* the run of deltas being merged */
+  guint64       out_events;
 
   /* shared, under lock */
   GMutex        lock;
@@ -105,10 +139,54 @@ enqueue (EkIngest *self,
   g_async_queue_push (self->queue, item);
 }
 
-/* ---- worker side ---- */
+static void schedule_delivery_locked (EkIngest *self);
 
-/* The parser's callbacks run on the worker with the lock held: a chunk is
- * parsed, decoded and coalesced in one go, then the lock is released. */
+/* ---- the sse thread ---- */
+
+static void
+element_clear (gpointer data)
+{
+  Element *element = data;
+
+  g_clear_pointer (&element->event, ek_event_unref);
+  g_clear_pointer (&element->json, g_bytes_unref);
+  g_clear_error (&element->error);
+}
+
+static void
+chunk_free (Chunk *chunk)
+{
+  g_clear_pointer (&chunk->elements, g_array_unref);
+  g_free (chunk);
+}
+
+static void
+push_element (EkIngest    *self,
+              ElementKind  kind,
+              EkEvent     *event,
+              GBytes      *json,
+              GError      *error)
+{
+  Element element = { kind, event, json, error };
+
+  g_array_append_val (self->out, element);
+}
+
+static void
+close_open_delta (EkIngest *self)
+{
+  if (self->open_delta != NULL)
+    push_element (self, ELEMENT_EVENT, g_steal_pointer (&self->open_delta), NULL, NULL);
+}
+
+static inline gboolean
+same_string (const char *a,
+             const char *b,
+             gsize       b_len)
+{
+  return strncmp (a, b, b_len) == 0 && a[b_len] == '\0';
+}
+
 static void
 on_sse_event (const char *event_type,
               const char *data,
@@ -117,31 +195,31 @@ on_sse_event (const char *event_type,
               gpointer    user_data)
 {
   EkIngest *self = user_data;
-  GError *error = NULL;
   EkDeltaScan scan;
-  EkEvent *event;
 
-  self->n_events++;
+  self->out_events++;
 
-  /* most events: a delta that continues the last one costs no allocation */
+  /* most events: a delta, often continuing the one before */
   if (ek_event_scan_delta (data, data_len, &scan))
     {
-      if (!ek_coalescer_merge_delta (self->coalescer, &scan))
-        ek_coalescer_add (self->coalescer, ek_event_new_from_scan (&scan));
+      EkEvent *open = self->open_delta;
+
+      if (open != NULL &&
+          same_string (open->part_id, scan.part_id, scan.part_id_len) &&
+          same_string (open->field, scan.field, scan.field_len) &&
+          same_string (open->message_id, scan.message_id, scan.message_id_len) &&
+          same_string (open->session_id, scan.session_id, scan.session_id_len))
+        {
+          ek_event_append_delta (open, scan.delta, scan.delta_len);
+          return;
+        }
+      close_open_delta (self);
+      self->open_delta = ek_event_new_from_scan (&scan);
       return;
     }
 
-  event = ek_event_decode_json (data, data_len, &error);
-  if (event != NULL)
-    {
-      ek_coalescer_add (self->coalescer, event);
-      return;
-    }
-
-  g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE,
-         "Skipped a malformed event: %s", error->message);
-  g_ptr_array_add (self->pending_errors, error);
-  self->n_errors++;
+  close_open_delta (self);
+  push_element (self, ELEMENT_JSON, NULL, g_bytes_new (data, data_len), NULL);
 }
 
 static void
@@ -150,9 +228,134 @@ on_sse_error (const GError *error,
 {
   EkIngest *self = user_data;
 
-  g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE, "Skipped an event: %s", error->message);
-  g_ptr_array_add (self->pending_errors, g_error_copy (error));
-  self->n_errors++;
+  /* not counted as an event: it never was one */
+  close_open_delta (self);
+  push_element (self, ELEMENT_ERROR, NULL, NULL, g_error_copy (error));
+}
+
+/* Hands what the last item gave to the decode thread. */
+static void
+hand_over (EkIngest *self,
+           ItemKind  control)
+{
+  Chunk *chunk;
+
+  close_open_delta (self);
+  if (self->out->len == 0 && control == ITEM_BYTES)
+    return;
+
+  chunk = g_new0 (Chunk, 1);
+  chunk->elements = g_steal_pointer (&self->out);
+  chunk->n_events = self->out_events;
+  chunk->control = control;
+  self->out_events = 0;
+  self->out = g_array_sized_new (FALSE, FALSE, sizeof (Element), 256);
+  g_array_set_clear_func (self->out, element_clear);
+  g_async_queue_push (self->decode_queue, chunk);
+}
+
+static gpointer
+sse_thread_main (gpointer data)
+{
+  EkIngest *self = data;
+
+  for (;;)
+    {
+      Item *item = g_async_queue_pop (self->queue);
+      ItemKind kind = item->kind;
+
+      switch (kind)
+        {
+        case ITEM_BYTES:
+          {
+            gsize len;
+            const char *buf = g_bytes_get_data (item->bytes, &len);
+
+            ek_sse_parser_feed (self->parser, buf, len);
+          }
+          break;
+        case ITEM_RESET:
+          ek_sse_parser_reset (self->parser);
+          break;
+        case ITEM_CLOSE:
+          ek_sse_parser_finish (self->parser);
+          break;
+        case ITEM_STOP:
+        default:
+          break;
+        }
+      item_free (item);
+
+      hand_over (self, kind);
+      if (kind == ITEM_STOP)
+        break;
+    }
+
+  return NULL;
+}
+
+/* ---- the decode thread ---- */
+
+static gpointer
+decode_thread_main (gpointer data)
+{
+  EkIngest *self = data;
+
+  for (;;)
+    {
+      Chunk *chunk = g_async_queue_pop (self->decode_queue);
+      ItemKind control = chunk->control;
+      GArray *elements = chunk->elements;
+
+      /* decode outside the lock: the owner may be taking a batch */
+      for (guint i = 0; i < elements->len; i++)
+        {
+          Element *element = &g_array_index (elements, Element, i);
+
+          if (element->kind != ELEMENT_JSON)
+            continue;
+          {
+            gsize len;
+            const char *json = g_bytes_get_data (element->json, &len);
+
+            element->event = ek_event_decode_json (json, len, &element->error);
+            element->kind = element->event != NULL ? ELEMENT_EVENT : ELEMENT_ERROR;
+            if (element->error != NULL)
+              g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE,
+                     "Skipped a malformed event: %s", element->error->message);
+          }
+        }
+
+      g_mutex_lock (&self->lock);
+      for (guint i = 0; i < elements->len; i++)
+        {
+          Element *element = &g_array_index (elements, Element, i);
+
+          if (element->kind == ELEMENT_EVENT)
+            ek_coalescer_add (self->coalescer, g_steal_pointer (&element->event));
+          else if (element->kind == ELEMENT_ERROR)
+            {
+              if (element->json == NULL)
+                g_log (G_LOG_DOMAIN_INGEST, G_LOG_LEVEL_MESSAGE,
+                       "Skipped an event: %s", element->error->message);
+              g_ptr_array_add (self->pending_errors, g_steal_pointer (&element->error));
+              self->n_errors++;
+            }
+        }
+      self->n_events += chunk->n_events;
+      if (control == ITEM_CLOSE)
+        self->closed = TRUE;
+      if (control == ITEM_CLOSE || ek_coalescer_get_n_pending (self->coalescer) > 0 ||
+          self->pending_errors->len > 0)
+        schedule_delivery_locked (self);
+      g_mutex_unlock (&self->lock);
+
+      chunk_free (chunk);
+      if (control == ITEM_STOP)
+        break;
+    }
+
+  return NULL;
 }
 
 static gboolean deliver (gpointer user_data);
@@ -182,51 +385,6 @@ schedule_delivery_locked (EkIngest *self)
   g_source_set_callback (self->delivery, deliver, g_object_ref (self), g_object_unref);
   g_source_set_ready_time (self->delivery, self->last_delivery + (gint64) self->interval_ms * 1000);
   g_source_attach (self->delivery, self->owner);
-}
-
-static gpointer
-worker_main (gpointer data)
-{
-  EkIngest *self = data;
-
-  for (;;)
-    {
-      Item *item = g_async_queue_pop (self->queue);
-      ItemKind kind = item->kind;
-
-      g_mutex_lock (&self->lock);
-      switch (kind)
-        {
-        case ITEM_BYTES:
-          {
-            gsize len;
-            const char *buf = g_bytes_get_data (item->bytes, &len);
-
-            ek_sse_parser_feed (self->parser, buf, len);
-          }
-          break;
-        case ITEM_RESET:
-          ek_sse_parser_reset (self->parser);
-          break;
-        case ITEM_CLOSE:
-          ek_sse_parser_finish (self->parser);
-          self->closed = TRUE;
-          break;
-        case ITEM_STOP:
-        default:
-          break;
-        }
-      if (kind == ITEM_CLOSE || ek_coalescer_get_n_pending (self->coalescer) > 0 ||
-          self->pending_errors->len > 0)
-        schedule_delivery_locked (self);
-      g_mutex_unlock (&self->lock);
-
-      item_free (item);
-      if (kind == ITEM_STOP)
-        break;
-    }
-
-  return NULL;
 }
 
 /* ---- owner side ---- */
@@ -279,7 +437,8 @@ ensure_worker (EkIngest *self)
     return;
 
   ek_sse_parser_set_max_event_size (self->parser, self->max_event_size);
-  self->worker = g_thread_new ("ekacode-ingest", worker_main, self);
+  self->decoder = g_thread_new ("ekacode-decode", decode_thread_main, self);
+  self->worker = g_thread_new ("ekacode-sse", sse_thread_main, self);
 }
 
 static void
@@ -289,8 +448,10 @@ ek_ingest_dispose (GObject *object)
 
   if (self->worker != NULL)
     {
+      /* the stop passes through both threads */
       enqueue (self, ITEM_STOP, NULL);
       g_thread_join (g_steal_pointer (&self->worker));
+      g_thread_join (g_steal_pointer (&self->decoder));
     }
 
   g_mutex_lock (&self->lock);
@@ -313,6 +474,9 @@ ek_ingest_finalize (GObject *object)
   g_clear_pointer (&self->coalescer, ek_coalescer_free);
   g_clear_pointer (&self->pending_errors, g_ptr_array_unref);
   g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->decode_queue, g_async_queue_unref);
+  g_clear_pointer (&self->out, g_array_unref);
+  g_clear_pointer (&self->open_delta, ek_event_unref);
   g_clear_pointer (&self->owner, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
@@ -420,6 +584,9 @@ ek_ingest_init (EkIngest *self)
   g_mutex_init (&self->lock);
   self->owner = g_main_context_ref_thread_default ();
   self->queue = g_async_queue_new_full (item_free);
+  self->decode_queue = g_async_queue_new_full ((GDestroyNotify) chunk_free);
+  self->out = g_array_sized_new (FALSE, FALSE, sizeof (Element), 256);
+  g_array_set_clear_func (self->out, element_clear);
   self->interval_ms = EK_INGEST_DEFAULT_INTERVAL_MS;
   self->max_event_size = EK_SSE_DEFAULT_MAX_EVENT_SIZE;
   self->parser = ek_sse_parser_new (on_sse_event, on_sse_error, self);
