@@ -392,6 +392,8 @@ ek_chat_view_set_session (EkChatView *self,
   gtk_no_selection_set_model (self->selection, session ? ek_session_get_messages (session) : NULL);
   update_page (self);
   ek_sticky_scroll_scroll_to_end (self->sticky);
+  /* a short history does not scroll, so ask for older pages now */
+  maybe_load_older (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
