@@ -89,9 +89,12 @@ set_expanded (EkReasoningPart *self,
       gtk_box_append (GTK_BOX (self->body), self->markdown);
     }
 
+  /* a slide of no duration when not animated: with the type NONE, GTK
+   * 4.8's revealer measures a hidden child at full height */
   gtk_revealer_set_transition_type (GTK_REVEALER (self->revealer),
-                                    animate ? GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN
-                                            : GTK_REVEALER_TRANSITION_TYPE_NONE);
+                                    GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_transition_duration (GTK_REVEALER (self->revealer),
+                                        animate ? 150 : 0);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->revealer), expanded);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->arrow),
                                 expanded ? "pan-down-symbolic" : "pan-end-symbolic");

@@ -21,6 +21,7 @@
 #include "ek-tool-part.h"
 
 #define TITLE_MAX_CHARS 200
+#define REVEAL_DURATION_MS 150
 
 typedef struct
 {
@@ -291,9 +292,14 @@ show_expanded (EkToolPart *self,
     refresh_body (self);
 
   priv->expanded = expanded;
+  /* Always a slide, without animation a slide of no duration: with the
+   * transition type NONE, GTK 4.8's revealer keeps measuring its hidden
+   * child at full height, and a folded card would keep its open height
+   * as empty space. */
   gtk_revealer_set_transition_type (GTK_REVEALER (priv->revealer),
-                                    animate ? GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN
-                                            : GTK_REVEALER_TRANSITION_TYPE_NONE);
+                                    GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
+  gtk_revealer_set_transition_duration (GTK_REVEALER (priv->revealer),
+                                        animate ? REVEAL_DURATION_MS : 0);
   gtk_revealer_set_reveal_child (GTK_REVEALER (priv->revealer), expanded);
   gtk_image_set_from_icon_name (GTK_IMAGE (priv->arrow),
                                 expanded ? "pan-down-symbolic" : "pan-end-symbolic");

@@ -337,6 +337,7 @@ test_reasoning (void)
   EkReasoningPart *reasoning;
   GtkWidget *body;
   EkPart *part;
+  int folded, height;
 
   part = parts_test_add_part (store, data, NULL);
   widget = create (part);
@@ -347,12 +348,21 @@ test_reasoning (void)
   g_assert_false (ek_reasoning_part_get_expanded (reasoning));
   g_assert_cmpstr (ek_reasoning_part_get_title (reasoning), ==, "Thought for 87 ms");
   g_assert_cmpstr (ek_reasoning_part_get_preview (reasoning), ==, "");
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 500, NULL, &folded, NULL, NULL);
 
   ek_reasoning_part_set_expanded (reasoning, TRUE);
   body = ek_reasoning_part_get_body (reasoning);
   g_assert_true (EK_IS_MARKDOWN_VIEW (body));
   g_assert_cmpstr (ek_markdown_view_get_text (EK_MARKDOWN_VIEW (body)), ==,
                    json_object_get_string_member (data, "text"));
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 500, NULL, &height, NULL, NULL);
+  g_assert_cmpint (height, >, folded);
+
+  /* folded again, no room stays for the body */
+  ek_reasoning_part_set_expanded (reasoning, FALSE);
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, 500, NULL, &height, NULL, NULL);
+  g_assert_cmpint (height, ==, folded);
+  ek_reasoning_part_set_expanded (reasoning, TRUE);
 
   /* streaming: "Thinking" and the latest line */
   part = parts_test_add_part (store, streaming, NULL);
@@ -463,6 +473,82 @@ test_tool_states (void)
   /* no timer survives the window */
   parts_test_update_part (store, running);
   ek_part_widget_set_part (EK_PART_WIDGET (widget), part);
+  destroy_window (window);
+  ek_part_set_now_ms_for_testing (0);
+}
+
+static int
+measured_height (GtkWidget *widget)
+{
+  int min, nat;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (widget),
+                      &min, &nat, NULL, NULL);
+  return nat;
+}
+
+static gboolean
+is_folded (gpointer data)
+{
+  GtkWidget *widget = data;
+  int height = measured_height (ek_tool_part_get_header (EK_TOOL_PART (widget)));
+
+  return measured_height (widget) == height && gtk_widget_get_height (widget) == height;
+}
+
+/* A call that streamed open (running, with output) and then finished
+ * folds to its header: no room is kept for the hidden body, on screen
+ * or not, and it opens and closes again on demand. */
+static void
+test_tool_collapse_height (void)
+{
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(JsonObject) running = make_part ("prt_fold", "tool",
+                                             "\"callID\":\"c\",\"tool\":\"bash\","
+                                             "\"state\":{\"status\":\"running\","
+                                             "\"input\":{\"command\":\"seq 1 8\",\"description\":\"Count\"},"
+                                             "\"metadata\":{\"output\":\"1\\n2\\n3\\n4\\n5\\n6\\n7\\n8\\n\"},"
+                                             "\"time\":{\"start\":1000}}");
+  g_autoptr(JsonObject) completed = make_part ("prt_fold", "tool",
+                                               "\"callID\":\"c\",\"tool\":\"bash\","
+                                               "\"state\":{\"status\":\"completed\","
+                                               "\"input\":{\"command\":\"seq 1 8\",\"description\":\"Count\"},"
+                                               "\"output\":\"1\\n2\\n3\\n4\\n5\\n6\\n7\\n8\\n\",\"title\":\"seq\","
+                                               "\"metadata\":{\"output\":\"1\\n2\\n3\\n4\\n5\\n6\\n7\\n8\\n\",\"exit\":0},"
+                                               "\"time\":{\"start\":1000,\"end\":1400}}");
+  EkPart *part;
+  GtkWidget *widget, *window, *header;
+  EkToolPart *tool;
+  int collapsed, expanded;
+
+  ek_part_set_now_ms_for_testing (2000);
+  part = parts_test_add_part (store, running, NULL);
+  widget = ek_part_registry_create_widget (part);
+  /* allocated its own height, not the window's */
+  gtk_widget_set_valign (widget, GTK_ALIGN_START);
+  window = parts_test_show (widget);
+  tool = EK_TOOL_PART (widget);
+  header = ek_tool_part_get_header (tool);
+  parts_test_iterate ();
+  g_assert_true (ek_tool_part_get_expanded (tool));
+  expanded = measured_height (widget);
+  g_assert_cmpint (expanded, >, measured_height (header) + 60);
+
+  /* finished: folded to the header alone (the card draws no border of
+   * its own around it) */
+  parts_test_update_part (store, completed);
+  parts_test_iterate ();
+  g_assert_false (ek_tool_part_get_expanded (tool));
+  collapsed = measured_height (widget);
+  g_assert_cmpint (collapsed, ==, measured_height (header));
+  g_assert_true (parts_test_wait (is_folded, tool, 2000));
+
+  /* opened and closed by hand (animated), it ends at the same height */
+  g_signal_emit_by_name (header, "clicked");
+  g_assert_true (ek_tool_part_get_expanded (tool));
+  g_signal_emit_by_name (header, "clicked");
+  g_assert_false (ek_tool_part_get_expanded (tool));
+  g_assert_true (parts_test_wait (is_folded, tool, 2000));
   destroy_window (window);
   ek_part_set_now_ms_for_testing (0);
 }
@@ -1120,6 +1206,7 @@ main (int   argc,
   g_test_add_func ("/parts/text/recycle", test_text_recycle);
   g_test_add_func ("/parts/reasoning", test_reasoning);
   g_test_add_func ("/parts/tool/states", test_tool_states);
+  g_test_add_func ("/parts/tool/collapse-height", test_tool_collapse_height);
   g_test_add_func ("/parts/tool/generic", test_tool_generic);
   g_test_add_func ("/parts/tool/bash", test_tool_bash);
   g_test_add_func ("/parts/tool/bash-long-output", test_tool_bash_long_output);
