@@ -6,6 +6,15 @@
  * language name and a copy button above a GtkSourceView that scrolls
  * sideways instead of widening the window.  The style scheme follows the
  * light or dark look of the surrounding theme.
+ *
+ * Height.  A GtkTextView knows its height only once it has laid out its
+ * lines, which it does while it is being allocated; the resize it asks for
+ * then is lost, so a block whose text arrived in one piece stayed a line
+ * or more too short inside a list row.  So the view asks for at least its
+ * lines times the font's line height from the start, and once it has laid
+ * out its text (its vertical adjustment changes), a tick callback checks
+ * at the start of the next frame that the allocation matches and asks for
+ * a resize if it does not.
  */
 
 #include <string.h>
@@ -33,6 +42,10 @@ struct _EkCodeBlock
 
   const char      *scheme_id;
   guint            copied_source;
+  guint            n_lines;
+  int              line_height;
+  guint            resize_tick;
+  gboolean         font_changed;
 };
 
 G_DEFINE_FINAL_TYPE (EkCodeBlock, ek_code_block, GTK_TYPE_WIDGET)
@@ -175,6 +188,97 @@ ek_code_block_update_scheme (EkCodeBlock *self)
   gtk_source_buffer_set_style_scheme (self->buffer, scheme);
 }
 
+/* A line is at least the font's ascent plus descent, in whole pixels
+ * (taller lines, in a fallback font, are caught by check_height()). */
+static void
+update_line_height (EkCodeBlock *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (self->view);
+  PangoFontMetrics *metrics;
+
+  metrics = pango_context_get_metrics (context, pango_context_get_font_description (context), NULL);
+  self->line_height = (pango_font_metrics_get_ascent (metrics) +
+                       pango_font_metrics_get_descent (metrics)) / PANGO_SCALE;
+  pango_font_metrics_unref (metrics);
+}
+
+static void
+update_min_height (EkCodeBlock *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self->view);
+  int height = 0;
+
+  if (self->line_height == 0)
+    update_line_height (self);
+  /* the buffer's line count: the final newline is not in the buffer */
+  if (self->code->len > 0)
+    height = (int) (self->n_lines + 1) * self->line_height;
+  gtk_widget_set_size_request (self->view, -1,
+                               height +
+                               gtk_text_view_get_top_margin (view) +
+                               gtk_text_view_get_bottom_margin (view));
+}
+
+static gboolean
+check_height (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  EkCodeBlock *self = EK_CODE_BLOCK (widget);
+  int min, nat;
+
+  self->resize_tick = 0;
+  if (self->font_changed)
+    {
+      self->font_changed = FALSE;
+      update_line_height (self);
+      update_min_height (self);
+    }
+  gtk_widget_measure (self->view, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (self->view),
+                      &min, &nat, NULL, NULL);
+  if (nat != gtk_widget_get_height (self->view))
+    gtk_widget_queue_resize (self->view);
+  return G_SOURCE_REMOVE;
+}
+
+/* Checks the height at the start of the next frame, outside any
+ * allocation, where a resize is not lost. */
+static void
+queue_check_height (EkCodeBlock *self)
+{
+  if (self->resize_tick == 0)
+    self->resize_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), check_height, NULL, NULL);
+}
+
+static void
+on_vadjustment_changed (GtkAdjustment *adjustment,
+                        EkCodeBlock   *self)
+{
+  queue_check_height (self);
+}
+
+static void
+on_view_vadjustment (GtkWidget   *view,
+                     GParamSpec  *pspec,
+                     EkCodeBlock *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  if (adjustment != NULL)
+    g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_vadjustment_changed), self, 0);
+}
+
+static guint
+count_lines (const char *text,
+             gsize       len)
+{
+  guint n = 0;
+
+  for (const char *p = memchr (text, '\n', len); p != NULL; p = memchr (p + 1, '\n', len - (p + 1 - text)))
+    n++;
+  return n;
+}
+
 static gboolean
 reset_copy_icon (gpointer user_data)
 {
@@ -257,6 +361,10 @@ ek_code_block_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (ek_code_block_parent_class)->css_changed (widget, change);
 
   ek_code_block_update_scheme (EK_CODE_BLOCK (widget));
+  /* the view's font may have changed: measure it once its style is
+   * up to date */
+  EK_CODE_BLOCK (widget)->font_changed = TRUE;
+  queue_check_height (EK_CODE_BLOCK (widget));
 }
 
 static void
@@ -265,6 +373,11 @@ ek_code_block_dispose (GObject *object)
   EkCodeBlock *self = EK_CODE_BLOCK (object);
 
   g_clear_handle_id (&self->copied_source, g_source_remove);
+  if (self->resize_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->resize_tick);
+      self->resize_tick = 0;
+    }
   g_clear_pointer (&self->header, gtk_widget_unparent);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   self->view = NULL;
@@ -440,6 +553,8 @@ ek_code_block_init (EkCodeBlock *self)
   gtk_widget_add_css_class (self->view, "code-block-view");
   g_signal_connect (self->view, "notify::has-focus",
                     G_CALLBACK (on_view_focus_changed), NULL);
+  g_signal_connect (self->view, "notify::vadjustment",
+                    G_CALLBACK (on_view_vadjustment), self);
 
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
@@ -527,6 +642,7 @@ ek_code_block_set_code (EkCodeBlock *self,
 
       gtk_text_buffer_get_end_iter (buffer, &end);
       gtk_text_buffer_insert (buffer, &end, code + self->code->len, len - self->code->len);
+      self->n_lines += count_lines (code + self->code->len, len - self->code->len);
       g_string_append_len (self->code, code + self->code->len, len - self->code->len);
     }
   else
@@ -534,7 +650,9 @@ ek_code_block_set_code (EkCodeBlock *self,
       g_string_truncate (self->code, 0);
       g_string_append_len (self->code, code, len);
       gtk_text_buffer_set_text (buffer, self->code->str, self->code->len);
+      self->n_lines = count_lines (self->code->str, self->code->len);
     }
+  update_min_height (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CODE]);
 }

@@ -992,6 +992,92 @@ test_in_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A code block in a list view's row, its text arriving in one piece after
+ * the row was first allocated (a history or the end of a replay): once laid
+ * out, the source view has the height its lines need and the row grew with
+ * it, so no line is cut off. */
+static const char code_in_row_text[] =
+  "Done. Summary:\n\n- created `hello.c`\n- changed the greeting to **hello, world**\n\n"
+  "```c\nputs(\"hello, world\");\n```\n\n"
+  "| step | result |\n|---|---|\n| write | ok |\n| edit | ok |\n";
+
+static void
+setup_markdown_row (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    GtkWidget               **view)
+{
+  *view = ek_markdown_view_new ();
+  gtk_list_item_set_child (item, *view);
+  ek_markdown_view_set_text (EK_MARKDOWN_VIEW (*view), "Done.");
+}
+
+static void
+run_for (guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_code_block_in_list_row (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  g_autoptr(GtkStringList) strings = gtk_string_list_new ((const char * const[]) { "row", NULL });
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkWidget *list_view;
+  GtkWidget *view = NULL;
+  guint n_code = 0;
+  int min, nat;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_markdown_row), &view);
+  list_view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (strings)))),
+                                 factory);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), list_view);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  run_for (300);
+  g_assert_nonnull (view);
+
+  ek_markdown_view_set_text (EK_MARKDOWN_VIEW (view), code_in_row_text);
+  run_for (500);
+
+  for (guint i = 0; i < ek_markdown_view_get_n_blocks (EK_MARKDOWN_VIEW (view)); i++)
+    {
+      GtkWidget *block = ek_markdown_view_get_block_widget (EK_MARKDOWN_VIEW (view), i);
+      GtkWidget *source_view;
+      GtkTextIter end;
+      int y, height;
+
+      if (!EK_IS_CODE_BLOCK (block))
+        continue;
+      n_code++;
+      source_view = ek_code_block_get_view (EK_CODE_BLOCK (block));
+
+      /* the last line ends within the view, above its bottom margin
+       * (line ranges are counted from below the top margin) */
+      gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (GTK_TEXT_VIEW (source_view)), &end);
+      gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (source_view), &end, &y, &height);
+      g_assert_cmpint (height, >, 0);
+      g_assert_cmpint (gtk_widget_get_height (source_view), >=,
+                       gtk_text_view_get_top_margin (GTK_TEXT_VIEW (source_view)) + y + height +
+                       gtk_text_view_get_bottom_margin (GTK_TEXT_VIEW (source_view)));
+      gtk_widget_measure (source_view, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (source_view),
+                          &min, &nat, NULL, NULL);
+      g_assert_cmpint (gtk_widget_get_height (source_view), ==, nat);
+    }
+  g_assert_cmpuint (n_code, ==, 1);
+
+  /* and the row has the height it asks for */
+  gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (view), &min, &nat, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_height (view), ==, nat);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1020,6 +1106,7 @@ main (int   argc,
   g_test_add_func ("/markdown-view/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/markdown-view/css-in-sync", test_css_in_sync);
   g_test_add_func ("/markdown-view/in-window", test_in_window);
+  g_test_add_func ("/markdown-view/code-block-in-list-row", test_code_block_in_list_row);
 
   return g_test_run ();
 }
