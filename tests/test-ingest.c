@@ -26,6 +26,7 @@ typedef struct
   guint         n_finished;
   guint         n_wrong_context;
   guint64       n_events_in_batches;
+  guint         max_batch_len;
   GPtrArray    *errors;         /* GError copies, in order */
 } Run;
 
@@ -43,6 +44,7 @@ on_batch (EkIngest  *ingest,
 
   run->n_batches++;
   run->n_events_in_batches += batch->len;
+  run->max_batch_len = MAX (run->max_batch_len, batch->len);
   ek_store_apply_batch (run->store, batch);
 }
 
@@ -675,6 +677,52 @@ test_max_event_size (void)
   run_clear (&run);
 }
 
+/* Thousands of distinct parts at once: the batch goes out in slices
+ * (so no dispatch keeps the owner busy for long), events keep arriving
+ * while a slice is out, and every one lands, then ::finished, once. */
+static void
+test_large_batches_in_slices (void)
+{
+  for (guint round = 0; round < 5; round++)
+    {
+      Run run;
+      EkSession *session;
+      EkMessage *message;
+      const guint n_parts = 4000;
+
+      run_init (&run);
+      {
+        const char *msg = "data: {\"type\":\"message.updated\",\"properties\":{\"sessionID\":\"ses_1\","
+                          "\"info\":{\"id\":\"msg_1\",\"sessionID\":\"ses_1\",\"role\":\"assistant\","
+                          "\"time\":{\"created\":1}}}}\n\n";
+        ek_ingest_push_data (run.ingest, msg, strlen (msg));
+      }
+      for (guint i = 0; i < n_parts; i++)
+        {
+          g_autofree char *event = g_strdup_printf (
+              "data: {\"type\":\"message.part.updated\",\"properties\":{\"part\":{\"id\":\"prt_%06u\","
+              "\"sessionID\":\"ses_1\",\"messageID\":\"msg_1\",\"type\":\"text\",\"text\":\"%u\"}}}\n\n",
+              i, i);
+
+          ek_ingest_push_data (run.ingest, event, strlen (event));
+          /* let the owner apply slices while more arrive */
+          if (i % 97 == 0)
+            while (g_main_context_iteration (run.context, FALSE))
+              ;
+        }
+      ek_ingest_close (run.ingest);
+      run_until_finished (&run);
+
+      session = ek_store_lookup_session (run.store, "ses_1");
+      g_assert_nonnull (session);
+      message = ek_session_lookup_message (session, "msg_1");
+      g_assert_nonnull (message);
+      g_assert_cmpuint (g_list_model_get_n_items (ek_message_get_parts (message)), ==, n_parts);
+      g_assert_cmpuint (run.max_batch_len, <=, 500);
+      run_clear (&run);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -692,6 +740,7 @@ main (int   argc,
   g_test_add_func ("/ingest/dispose-mid-stream", test_dispose_mid_stream);
   g_test_add_func ("/ingest/malformed-stream", test_malformed_stream);
   g_test_add_func ("/ingest/max-event-size", test_max_event_size);
+  g_test_add_func ("/ingest/large-batches-in-slices", test_large_batches_in_slices);
 
   return g_test_run ();
 }

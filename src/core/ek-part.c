@@ -281,10 +281,19 @@ ek_part_append (EkPart     *self,
 
   g_string_append_len (stream->value, delta, len);
 
-  if (strcmp (field, "text") == 0)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
-  else
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DATA]);
+  /* The hot path of a stream.  GLib 2.74 allocates for every notify, even
+   * with no one listening (the command-line client, parts off screen):
+   * only notify when someone is. */
+  {
+    GParamSpec *pspec = properties[strcmp (field, "text") == 0 ? PROP_TEXT : PROP_DATA];
+    static guint notify_id;
+
+    if (notify_id == 0)
+      notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+    if (g_signal_has_handler_pending (self, notify_id,
+                                      g_param_spec_get_name_quark (pspec), TRUE))
+      g_object_notify_by_pspec (G_OBJECT (self), pspec);
+  }
 }
 
 const char *
