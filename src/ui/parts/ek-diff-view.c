@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ek-diff-view.h"
+#include "ek-part-util.h"
 
 #define MAX_DIFF_LINES 5000
 
@@ -243,6 +244,7 @@ ek_diff_view_init (EkDiffView *self)
   gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (self->view), FALSE);
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->view), TRUE);
   gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->view), GTK_WRAP_WORD_CHAR);
+  ek_part_focus_on_click (self->view);
   gtk_widget_set_parent (self->view, GTK_WIDGET (self));
   create_tags (self);
 }

@@ -16,6 +16,7 @@
 
 #include "ek-ansi.h"
 #include "ek-output-view.h"
+#include "ek-part-util.h"
 
 #define MAX_SHOWN_BYTES (256 * 1024)
 /* "Show More" for fewer lines than this would save no room */
@@ -251,6 +252,7 @@ ek_output_view_init (EkOutputView *self)
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->view), 0);
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (self->view), 0);
   gtk_widget_set_hexpand (self->view, TRUE);
+  ek_part_focus_on_click (self->view);
   gtk_widget_set_parent (self->view, GTK_WIDGET (self));
 
   self->footer = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);

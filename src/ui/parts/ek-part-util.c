@@ -369,6 +369,48 @@ ek_part_basename (const char *path_or_url)
   return g_strdup (path_or_url);
 }
 
+static void
+on_focus_changed (GtkWidget  *widget,
+                  GParamSpec *pspec,
+                  gpointer    user_data)
+{
+  if (!gtk_widget_has_focus (widget))
+    gtk_widget_set_focusable (widget, FALSE);
+}
+
+static void
+on_focus_pressed (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  gpointer         user_data)
+{
+  gtk_widget_set_focusable (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture)), TRUE);
+}
+
+/* Selectable labels and text views are focusable, and a window that is
+ * presented without a focus widget focuses the first one it finds: in a
+ * chat, a prompt's label, all of its text selected.  So they stay
+ * unfocusable; a press makes one focusable in the capture phase, just
+ * before its own gesture grabs focus (so selecting with the pointer, the
+ * context menu and Ctrl+C work), and it is unfocusable again once focus
+ * leaves.  The price: Tab does not reach the text. */
+void
+ek_part_focus_on_click (GtkWidget *widget)
+{
+  GtkGesture *gesture;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  gesture = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_focus_pressed), NULL);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
+  g_signal_connect (widget, "notify::has-focus", G_CALLBACK (on_focus_changed), NULL);
+  gtk_widget_set_focusable (widget, FALSE);
+}
+
 GtkWidget *
 ek_part_label_new (const char *text,
                    const char *css_class)
@@ -382,6 +424,7 @@ ek_part_label_new (const char *text,
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  ek_part_focus_on_click (label);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
   return label;

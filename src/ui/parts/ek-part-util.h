@@ -59,8 +59,13 @@ char       *ek_part_short_path             (const char *path,
 /* The last component of a path or URL, without query or fragment. */
 char       *ek_part_basename               (const char *path_or_url);
 
-/* A GtkLabel for server text: never markup, wraps, selectable. */
+/* A GtkLabel for server text: never markup, wraps, selectable (and
+ * focusable only once clicked, see ek_part_focus_on_click()). */
 GtkWidget  *ek_part_label_new              (const char *text,
                                             const char *css_class);
+/* Keeps a selectable label or a read-only text view out of the focus
+ * chain until it is clicked, so that presenting a window does not put
+ * focus (and a selection) into the chat. */
+void        ek_part_focus_on_click         (GtkWidget  *widget);
 
 G_END_DECLS

@@ -472,8 +472,11 @@ ek_tool_part_class_init (EkToolPartClass *klass)
 static void
 ek_tool_part_init (EkToolPart *self)
 {
+  EkToolPartPrivate *priv = ek_tool_part_get_instance_private (self);
+
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "ek-tool-part");
+  ek_part_focus_on_click (priv->error_label);
 }
 
 EkToolBadge *

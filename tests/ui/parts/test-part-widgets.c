@@ -553,6 +553,67 @@ test_tool_collapse_height (void)
   ek_part_set_now_ms_for_testing (0);
 }
 
+static gboolean
+window_has_focus_widget (gpointer data)
+{
+  return gtk_window_get_focus (GTK_WINDOW (data)) != NULL ||
+         gtk_window_is_active (GTK_WINDOW (data));
+}
+
+/* Presenting a window puts focus nowhere in the parts: not on a prompt's
+ * selectable label (which would show all of it selected), nor an error,
+ * a command or an output view; they become focusable when clicked. */
+static void
+test_focus_on_present (void)
+{
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(JsonObject) prompt = parts_test_find_part ("explore", "text", NULL, NULL);
+  g_autoptr(JsonObject) failed = parts_test_find_part ("reject", "tool", "bash", "error");
+  g_autoptr(JsonObject) running = make_part ("prt_run", "tool",
+                                             "\"callID\":\"c\",\"tool\":\"bash\","
+                                             "\"state\":{\"status\":\"running\","
+                                             "\"input\":{\"command\":\"make\"},"
+                                             "\"metadata\":{\"output\":\"cc -c a.c\\n\"},"
+                                             "\"time\":{\"start\":1000}}");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *user, *window, *label, *focus;
+  EkPart *part;
+  GtkWidget *parts[3];
+
+  ek_part_set_now_ms_for_testing (2000);
+  part = parts_test_add_part (store, prompt, "user");
+  user = ek_part_registry_create_widget_for_role (part, "user");
+  parts[0] = user;
+  parts[1] = ek_part_registry_create_widget (parts_test_add_part (store, failed, NULL));
+  parts[2] = ek_part_registry_create_widget (parts_test_add_part (store, running, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    gtk_box_append (GTK_BOX (box), parts[i]);
+  /* something that may take focus, after the parts */
+  gtk_box_append (GTK_BOX (box), gtk_entry_new ());
+
+  window = parts_test_show (box);
+  parts_test_wait (window_has_focus_widget, window, 2000);
+  parts_test_iterate ();
+
+  label = ek_text_part_get_view (EK_TEXT_PART (user));
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+  focus = gtk_window_get_focus (GTK_WINDOW (window));
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    g_assert_false (focus != NULL && (focus == parts[i] || gtk_widget_is_ancestor (focus, parts[i])) &&
+                    !GTK_IS_BUTTON (focus));
+  g_assert_false (gtk_label_get_selection_bounds (GTK_LABEL (label), NULL, NULL));
+  g_assert_false (gtk_widget_get_focusable (label));
+
+  /* new text keeps it out of the focus chain */
+  parts_test_append (store, part, "text", " More.");
+  parts_test_iterate ();
+  g_assert_false (gtk_widget_get_focusable (label));
+
+  destroy_window (window);
+  ek_part_set_now_ms_for_testing (0);
+}
+
 /* The generic card for any other tool gives the same states. */
 static void
 test_tool_generic (void)
@@ -1207,6 +1268,7 @@ main (int   argc,
   g_test_add_func ("/parts/reasoning", test_reasoning);
   g_test_add_func ("/parts/tool/states", test_tool_states);
   g_test_add_func ("/parts/tool/collapse-height", test_tool_collapse_height);
+  g_test_add_func ("/parts/focus-on-present", test_focus_on_present);
   g_test_add_func ("/parts/tool/generic", test_tool_generic);
   g_test_add_func ("/parts/tool/bash", test_tool_bash);
   g_test_add_func ("/parts/tool/bash-long-output", test_tool_bash_long_output);

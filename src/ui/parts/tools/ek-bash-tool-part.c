@@ -91,6 +91,7 @@ ek_bash_tool_part_update_body (EkToolPart *tool,
       gtk_label_set_wrap (GTK_LABEL (self->command), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (self->command), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_selectable (GTK_LABEL (self->command), TRUE);
+      ek_part_focus_on_click (self->command);
       gtk_widget_add_css_class (self->command, "monospace");
       gtk_widget_add_css_class (self->command, "ek-command");
       gtk_box_append (content, self->command);
