@@ -1,0 +1,226 @@
+/* test-connection.c: EkConnection and EkEventStream against a mock server
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "ek-connection.h"
+#include "mock-server.h"
+
+static void
+iterate_until (gboolean   *flag,
+               guint       timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!*flag && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+  g_assert_true (*flag);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *message_id;
+  GError   *error;
+} Sent;
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Sent *sent = user_data;
+
+  sent->message_id = ek_connection_send_prompt_finish (EK_CONNECTION (source), result, &sent->error);
+  sent->done = TRUE;
+}
+
+static guint
+n_messages (EkStore *store)
+{
+  EkSession *session = ek_store_lookup_session (store, "ses_1");
+
+  return session ? g_list_model_get_n_items (ek_session_get_messages (session)) : 0;
+}
+
+/* The user's message is shown at once and taken back when the server
+ * refuses the prompt; the error says what the server said. */
+static void
+test_prompt_refused (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkConnection) connection = ek_connection_new (client, store);
+  Sent sent = { FALSE, };
+
+  ek_mock_server_respond (server, "POST", "/session/ses_1/prompt_async", 400,
+                          "{\"name\":\"BadRequest\",\"data\":{\"message\":\"no such agent\"}}");
+
+  ek_connection_send_prompt_async (connection, "ses_1", "hello <b>", "nobody", NULL, NULL,
+                                   NULL, on_sent, &sent);
+  /* shown before the server answered */
+  g_assert_cmpuint (n_messages (store), ==, 1);
+  {
+    EkSession *session = ek_store_lookup_session (store, "ses_1");
+    g_autoptr(EkMessage) message = g_list_model_get_item (ek_session_get_messages (session), 0);
+    g_autoptr(EkPart) part = g_list_model_get_item (ek_message_get_parts (message), 0);
+
+    g_assert_cmpstr (ek_message_get_role (message), ==, "user");
+    g_assert_cmpstr (ek_part_get_text (part), ==, "hello <b>");
+  }
+
+  iterate_until (&sent.done, 30000);
+  g_assert_null (sent.message_id);
+  g_assert_error (sent.error, EK_CLIENT_ERROR, EK_CLIENT_ERROR_BAD_REQUEST);
+  g_assert_nonnull (strstr (sent.error->message, "no such agent"));
+  g_assert_cmpuint (n_messages (store), ==, 0);
+  g_clear_error (&sent.error);
+}
+
+/* Taken: the ids the store shows are the ones the server was sent. */
+static void
+test_prompt_taken (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkConnection) connection = ek_connection_new (client, store);
+  g_autoptr(JsonNode) body = NULL;
+  const EkMockRequest *request;
+  JsonObject *object;
+  JsonObject *part;
+  Sent sent = { FALSE, };
+
+  ek_mock_server_respond (server, "POST", "/session/ses_1/prompt_async", 204, NULL);
+  ek_connection_send_prompt_async (connection, "ses_1", "hi", "build", "fake", "model-1",
+                                   NULL, on_sent, &sent);
+  iterate_until (&sent.done, 30000);
+  g_assert_no_error (sent.error);
+  g_assert_nonnull (sent.message_id);
+  g_assert_true (g_str_has_prefix (sent.message_id, "msg_"));
+  g_assert_cmpuint (n_messages (store), ==, 1);
+
+  request = ek_mock_server_get_last_request (server);
+  body = json_from_string (g_bytes_get_data (request->body, NULL), NULL);
+  g_assert_nonnull (body);
+  object = json_node_get_object (body);
+  g_assert_cmpstr (json_object_get_string_member (object, "messageID"), ==, sent.message_id);
+  g_assert_cmpstr (json_object_get_string_member (object, "agent"), ==, "build");
+  part = json_array_get_object_element (json_object_get_array_member (object, "parts"), 0);
+  g_assert_cmpstr (json_object_get_string_member (part, "text"), ==, "hi");
+  g_assert_nonnull (ek_message_lookup_part (ek_session_lookup_message (ek_store_lookup_session (store, "ses_1"),
+                                                                       sent.message_id),
+                                            json_object_get_string_member (part, "id")));
+  g_free (sent.message_id);
+}
+
+static void
+on_synced (EkConnection *connection,
+           GParamSpec   *pspec,
+           gboolean     *synced)
+{
+  if (ek_connection_get_synced (connection))
+    *synced = TRUE;
+}
+
+/* An event stream that stays open, as a server's does. */
+static void
+serve_open_stream (EkMockServer      *server,
+                   SoupServerMessage *message,
+                   gpointer           user_data)
+{
+  const char *events = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  soup_server_message_set_status (message, 200, NULL);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_body_append (soup_server_message_get_response_body (message),
+                            SOUP_MEMORY_STATIC, events, strlen (events));
+}
+
+/* Connected: the stream's events land, and the refetch merges the
+ * server's sessions, statuses and pending requests. */
+static void
+test_stream_and_resync (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkConnection) connection = ek_connection_new (client, store);
+  const char *events =
+    "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n"
+    "data: {\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_live\",\"status\":{\"type\":\"busy\"}}}\n\n";
+  gboolean synced = FALSE;
+  EkSession *session;
+
+  ek_mock_server_set_handler (server, "GET", "/event", serve_open_stream, (gpointer) events);
+  ek_mock_server_respond (server, "GET", "/session", 200,
+                          "[{\"id\":\"ses_old\",\"title\":\"from the refetch\",\"time\":{\"created\":1,\"updated\":2}},"
+                          "{\"id\":\"ses_live\",\"title\":\"live\",\"time\":{\"created\":1,\"updated\":3}}]");
+  ek_mock_server_respond (server, "GET", "/session/status", 200, "{}");
+  ek_mock_server_respond (server, "GET", "/permission", 200,
+                          "[{\"id\":\"per_1\",\"sessionID\":\"ses_old\",\"permission\":\"bash\",\"patterns\":[\"ls\"]}]");
+  ek_mock_server_respond (server, "GET", "/question", 200, "[]");
+
+  g_signal_connect (connection, "notify::synced", G_CALLBACK (on_synced), &synced);
+  ek_connection_start (connection);
+  iterate_until (&synced, 30000);
+
+  session = ek_store_lookup_session (store, "ses_old");
+  g_assert_nonnull (session);
+  g_assert_cmpstr (ek_session_get_title (session), ==, "from the refetch");
+  g_assert_cmpuint (g_list_model_get_n_items (ek_session_get_permissions (session)), ==, 1);
+  /* busy on the stream before the refetch; the refetch, later, says idle */
+  session = ek_store_lookup_session (store, "ses_live");
+  g_assert_nonnull (session);
+  g_assert_cmpstr (ek_session_get_title (session), ==, "live");
+  g_assert_cmpint (ek_session_get_status (session), ==, EK_SESSION_STATUS_IDLE);
+
+  ek_connection_stop (connection);
+  g_assert_cmpint (ek_event_stream_get_state (ek_connection_get_stream (connection)), ==, EK_STREAM_STATE_IDLE);
+}
+
+static void
+on_state (EkEventStream *stream,
+          GParamSpec    *pspec,
+          gboolean      *refused)
+{
+  if (ek_event_stream_get_state (stream) == EK_STREAM_STATE_UNAUTHORIZED)
+    *refused = TRUE;
+}
+
+/* A 401 stops the stream, in words. */
+static void
+test_stream_unauthorized (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkEventStream) stream = ek_event_stream_new (client);
+  gboolean refused = FALSE;
+
+  ek_mock_server_require_password (server, "opencode", "secret");
+  g_signal_connect (stream, "notify::state", G_CALLBACK (on_state), &refused);
+  ek_event_stream_start (stream);
+  iterate_until (&refused, 30000);
+  g_assert_nonnull (strstr (ek_event_stream_get_last_error (stream), "password"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/connection/prompt/refused", test_prompt_refused);
+  g_test_add_func ("/connection/prompt/taken", test_prompt_taken);
+  g_test_add_func ("/connection/stream-and-resync", test_stream_and_resync);
+  g_test_add_func ("/connection/stream-unauthorized", test_stream_unauthorized);
+
+  return g_test_run ();
+}
