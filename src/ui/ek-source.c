@@ -15,9 +15,13 @@ G_DEFINE_ENUM_TYPE (EkSourceState, ek_source_state,
   G_DEFINE_ENUM_VALUE (EK_SOURCE_STATE_CONNECTED, "connected"),
   G_DEFINE_ENUM_VALUE (EK_SOURCE_STATE_RECONNECTING, "reconnecting"),
   G_DEFINE_ENUM_VALUE (EK_SOURCE_STATE_REPLAYING, "replaying"),
-  G_DEFINE_ENUM_VALUE (EK_SOURCE_STATE_REPLAYED, "replayed"))
+  G_DEFINE_ENUM_VALUE (EK_SOURCE_STATE_REPLAYED, "replayed"),
+  G_DEFINE_ENUM_VALUE (EK_SOURCE_STATE_UNAUTHORIZED, "unauthorized"))
 
-G_DEFINE_ENUM_TYPE (EkPermissionReply, ek_permission_reply,
+/* the core's enum, under a name of the UI's own */
+typedef EkPermissionReply EkUiPermissionReply;
+
+G_DEFINE_ENUM_TYPE (EkUiPermissionReply, ek_ui_permission_reply,
   G_DEFINE_ENUM_VALUE (EK_PERMISSION_REPLY_ONCE, "once"),
   G_DEFINE_ENUM_VALUE (EK_PERMISSION_REPLY_ALWAYS, "always"),
   G_DEFINE_ENUM_VALUE (EK_PERMISSION_REPLY_REJECT, "reject"))
@@ -167,6 +171,25 @@ default_get_description (EkSource *self)
 }
 
 static void
+default_open_session (EkSource  *self,
+                      EkSession *session)
+{
+}
+
+static gboolean
+default_is_session_loaded (EkSource  *self,
+                           EkSession *session)
+{
+  return TRUE;
+}
+
+static void
+default_authenticate (EkSource   *self,
+                      const char *password)
+{
+}
+
+static void
 ek_source_default_init (EkSourceInterface *iface)
 {
   iface->get_description = default_get_description;
@@ -184,6 +207,11 @@ ek_source_default_init (EkSourceInterface *iface)
   iface->load_older = default_load_older;
   iface->finish = default_finish;
   iface->create_session_finish = default_create_session_finish;
+  iface->open_session = default_open_session;
+  iface->leave_session = default_open_session;
+  iface->is_session_loaded = default_is_session_loaded;
+  iface->reconnect = NULL;
+  iface->authenticate = default_authenticate;
 
   /**
    * EkSource:store:
@@ -441,4 +469,96 @@ ek_source_finish (EkSource      *self,
   g_return_val_if_fail (EK_IS_SOURCE (self), FALSE);
 
   return EK_SOURCE_GET_IFACE (self)->finish (self, result, error);
+}
+
+/**
+ * ek_source_open_session:
+ *
+ * The user looks at @session now: a live source loads its history and
+ * keeps it in sync across reconnects.
+ */
+void
+ek_source_open_session (EkSource  *self,
+                        EkSession *session)
+{
+  g_return_if_fail (EK_IS_SOURCE (self));
+  g_return_if_fail (EK_IS_SESSION (session));
+
+  EK_SOURCE_GET_IFACE (self)->open_session (self, session);
+}
+
+/**
+ * ek_source_leave_session:
+ *
+ * The user no longer looks at @session (another one is selected).
+ */
+void
+ek_source_leave_session (EkSource  *self,
+                         EkSession *session)
+{
+  g_return_if_fail (EK_IS_SOURCE (self));
+  g_return_if_fail (EK_IS_SESSION (session));
+
+  EK_SOURCE_GET_IFACE (self)->leave_session (self, session);
+}
+
+/**
+ * ek_source_is_session_loaded:
+ *
+ * Returns: whether the history of @session, opened with
+ *   ek_source_open_session(), has arrived
+ */
+gboolean
+ek_source_is_session_loaded (EkSource  *self,
+                             EkSession *session)
+{
+  g_return_val_if_fail (EK_IS_SOURCE (self), FALSE);
+  g_return_val_if_fail (EK_IS_SESSION (session), FALSE);
+
+  return EK_SOURCE_GET_IFACE (self)->is_session_loaded (self, session);
+}
+
+/**
+ * ek_source_can_reconnect:
+ *
+ * Returns: whether ek_source_reconnect() means something (a banner's
+ *   “Retry”)
+ */
+gboolean
+ek_source_can_reconnect (EkSource *self)
+{
+  g_return_val_if_fail (EK_IS_SOURCE (self), FALSE);
+
+  return EK_SOURCE_GET_IFACE (self)->reconnect != NULL;
+}
+
+/**
+ * ek_source_reconnect:
+ *
+ * Connects again now instead of waiting for the next attempt.
+ */
+void
+ek_source_reconnect (EkSource *self)
+{
+  g_return_if_fail (EK_IS_SOURCE (self));
+
+  if (EK_SOURCE_GET_IFACE (self)->reconnect != NULL)
+    EK_SOURCE_GET_IFACE (self)->reconnect (self);
+}
+
+/**
+ * ek_source_authenticate:
+ * @password: kept in memory only
+ *
+ * Sends @password from now on and connects again (after
+ * %EK_SOURCE_STATE_UNAUTHORIZED).
+ */
+void
+ek_source_authenticate (EkSource   *self,
+                        const char *password)
+{
+  g_return_if_fail (EK_IS_SOURCE (self));
+  g_return_if_fail (password != NULL);
+
+  EK_SOURCE_GET_IFACE (self)->authenticate (self, password);
 }

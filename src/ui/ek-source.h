@@ -4,14 +4,16 @@
  *
  * A window shows one EkStore and sends commands (prompt, abort, permission
  * and question replies, session management) to one EkSource.  A recording
- * (EkReplaySource) is a read-only source; a live server connection is
- * another implementation of the same interface.
+ * (EkReplaySource) is a read-only source; a live server (EkLiveSource) is
+ * the other implementation: it also loads the history of the sessions the
+ * window opens, connects again on “Retry” and takes a password.
  */
 #pragma once
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "ek-client.h"
 #include "ek-request.h"
 #include "ek-session.h"
 #include "ek-store.h"
@@ -26,20 +28,20 @@ typedef enum
   EK_SOURCE_STATE_RECONNECTING,
   EK_SOURCE_STATE_REPLAYING,
   EK_SOURCE_STATE_REPLAYED,
+  EK_SOURCE_STATE_UNAUTHORIZED,
 } EkSourceState;
 
 #define EK_TYPE_SOURCE_STATE (ek_source_state_get_type ())
 GType ek_source_state_get_type (void) G_GNUC_CONST;
 
-typedef enum
-{
-  EK_PERMISSION_REPLY_ONCE,
-  EK_PERMISSION_REPLY_ALWAYS,
-  EK_PERMISSION_REPLY_REJECT,
-} EkPermissionReply;
-
-#define EK_TYPE_PERMISSION_REPLY (ek_permission_reply_get_type ())
-GType ek_permission_reply_get_type (void) G_GNUC_CONST;
+/* EkPermissionReply is the core's (ek-client.h); the UI registers a GType
+ * for it, under its own name, to map the nicks "once", "always" and
+ * "reject" of the docks' actions. */
+#define EK_TYPE_UI_PERMISSION_REPLY (ek_ui_permission_reply_get_type ())
+GType ek_ui_permission_reply_get_type (void) G_GNUC_CONST;
+#ifndef EK_TYPE_PERMISSION_REPLY
+#define EK_TYPE_PERMISSION_REPLY EK_TYPE_UI_PERMISSION_REPLY
+#endif
 
 #define EK_TYPE_SOURCE (ek_source_get_type ())
 
@@ -68,6 +70,14 @@ G_DECLARE_INTERFACE (EkSource, ek_source, EK, SOURCE, GObject)
  *   completes with %TRUE while older pages remain
  * @finish: completes every command above but @create_session
  * @create_session_finish: completes @create_session
+ * @open_session: the user looks at @session now: keep its history loaded
+ *   and in sync (optional)
+ * @leave_session: the user looks elsewhere; the source may forget the
+ *   history later (optional)
+ * @is_session_loaded: whether @session's history has arrived since it was
+ *   opened (the default says %TRUE: a recording has everything)
+ * @reconnect: connect again now, a banner's “Retry” (%NULL: no such thing)
+ * @authenticate: use this password from now on, and connect again
  *
  * Results come back through the store (the event stream), so a command's
  * completion only says whether the server took it.  Every command has a
@@ -141,6 +151,16 @@ struct _EkSourceInterface
   char          *(*create_session_finish) (EkSource           *self,
                                            GAsyncResult       *result,
                                            GError            **error);
+
+  void           (*open_session)         (EkSource            *self,
+                                          EkSession           *session);
+  void           (*leave_session)        (EkSource            *self,
+                                          EkSession           *session);
+  gboolean       (*is_session_loaded)    (EkSource            *self,
+                                          EkSession           *session);
+  void           (*reconnect)            (EkSource            *self);
+  void           (*authenticate)         (EkSource            *self,
+                                          const char          *password);
 };
 
 EkStore       *ek_source_get_store              (EkSource            *self);
@@ -207,5 +227,16 @@ void           ek_source_load_older_async       (EkSource            *self,
 gboolean       ek_source_finish                 (EkSource            *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
+
+void           ek_source_open_session           (EkSource            *self,
+                                                 EkSession           *session);
+void           ek_source_leave_session          (EkSource            *self,
+                                                 EkSession           *session);
+gboolean       ek_source_is_session_loaded      (EkSource            *self,
+                                                 EkSession           *session);
+gboolean       ek_source_can_reconnect          (EkSource            *self);
+void           ek_source_reconnect              (EkSource            *self);
+void           ek_source_authenticate           (EkSource            *self,
+                                                 const char          *password);
 
 G_END_DECLS
