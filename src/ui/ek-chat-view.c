@@ -12,6 +12,10 @@
  * (EkStickyScroll); scrolled up, it stays put and “Jump to latest” shows.
  * Near the top, older history is asked of the source (the load-older
  * hook; a recording has it all already).
+ *
+ * The view's EkStreamClock tells the rows' part widgets what "now" is:
+ * the local clock for a live source, the newest time seen for a
+ * recording (its running calls would otherwise have run for days).
  */
 
 #include "config.h"
@@ -27,6 +31,7 @@ struct _EkChatView
 
   EkSession                *session;
   EkSource                 *source;
+  EkStreamClock            *clock;
   GtkNoSelection           *selection;
   EkStickyScroll           *sticky;
   GHashTable               *items;       /* GtkListItem set, those with a row */
@@ -109,6 +114,7 @@ setup_row (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = ek_message_row_new ();
 
+  ek_message_row_set_clock (EK_MESSAGE_ROW (row), self->clock);
   gtk_list_item_set_child (item, row);
   gtk_list_item_set_activatable (item, FALSE);
   gtk_list_item_set_selectable (item, FALSE);
@@ -229,6 +235,26 @@ reset_older (EkChatView *self)
 }
 
 static void
+on_source_state (EkSource   *source,
+                 GParamSpec *pspec,
+                 EkChatView *self)
+{
+  EkSourceState state = ek_source_get_state (source);
+
+  ek_stream_clock_set_recorded (self->clock,
+                                state == EK_SOURCE_STATE_REPLAYING ||
+                                state == EK_SOURCE_STATE_REPLAYED);
+}
+
+static void
+on_session_updated (EkSession  *session,
+                    GParamSpec *pspec,
+                    EkChatView *self)
+{
+  ek_stream_clock_note (self->clock, ek_session_get_time_updated (session));
+}
+
+static void
 jump_to_latest (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -254,8 +280,13 @@ ek_chat_view_dispose (GObject *object)
   g_clear_object (&self->sticky);
   gtk_widget_dispose_template (GTK_WIDGET (self), EK_TYPE_CHAT_VIEW);
   g_clear_object (&self->selection);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->session);
   g_clear_object (&self->source);
+  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (ek_chat_view_parent_class)->dispose (object);
 }
@@ -349,6 +380,7 @@ ek_chat_view_init (EkChatView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->items = g_hash_table_new (NULL, NULL);
+  self->clock = ek_stream_clock_new ();
   self->older_cancellable = g_cancellable_new ();
   self->selection = gtk_no_selection_new (NULL);
   g_signal_connect_after (self->selection, "items-changed", G_CALLBACK (on_messages_changed), self);
@@ -385,8 +417,17 @@ ek_chat_view_set_session (EkChatView *self,
   g_return_if_fail (EK_IS_CHAT_VIEW (self));
   g_return_if_fail (session == NULL || EK_IS_SESSION (session));
 
-  if (!g_set_object (&self->session, session))
+  if (self->session == session)
     return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  ek_stream_clock_reset (self->clock);
+  if (session != NULL)
+    {
+      g_signal_connect (session, "notify::time-updated", G_CALLBACK (on_session_updated), self);
+      on_session_updated (session, NULL, self);
+    }
 
   reset_older (self);
   gtk_no_selection_set_model (self->selection, session ? ek_session_get_messages (session) : NULL);
@@ -411,8 +452,18 @@ ek_chat_view_set_source (EkChatView *self,
   g_return_if_fail (EK_IS_CHAT_VIEW (self));
   g_return_if_fail (source == NULL || EK_IS_SOURCE (source));
 
-  if (!g_set_object (&self->source, source))
+  if (self->source == source)
     return;
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_set_object (&self->source, source);
+  if (source != NULL)
+    {
+      g_signal_connect (source, "notify::state", G_CALLBACK (on_source_state), self);
+      on_source_state (source, NULL, self);
+    }
+  else
+    ek_stream_clock_set_recorded (self->clock, FALSE);
   reset_older (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
 }
@@ -471,4 +522,16 @@ ek_chat_view_get_rows (EkChatView *self)
 
   collect_rows (GTK_WIDGET (self->list_view), rows);
   return rows;
+}
+
+/**
+ * ek_chat_view_get_clock:
+ *
+ * Returns: (transfer none): what "now" is for the rows' elapsed times
+ */
+EkStreamClock *
+ek_chat_view_get_clock (EkChatView *self)
+{
+  g_return_val_if_fail (EK_IS_CHAT_VIEW (self), NULL);
+  return self->clock;
 }

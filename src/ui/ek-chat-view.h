@@ -9,6 +9,7 @@
 #include "ek-session.h"
 #include "ek-source.h"
 #include "ek-sticky-scroll.h"
+#include "ek-stream-clock.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,6 @@ GtkListView    *ek_chat_view_get_list_view     (EkChatView *self);
 EkStickyScroll *ek_chat_view_get_sticky_scroll (EkChatView *self);
 GtkAdjustment  *ek_chat_view_get_vadjustment   (EkChatView *self);
 GPtrArray      *ek_chat_view_get_rows          (EkChatView *self);
+EkStreamClock  *ek_chat_view_get_clock         (EkChatView *self);
 
 G_END_DECLS

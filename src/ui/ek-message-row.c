@@ -26,6 +26,7 @@ struct _EkMessageRow
   GtkWidget   parent_instance;
 
   EkMessage  *message;
+  EkStreamClock *clock;
   GPtrArray  *widgets;       /* one slot per part, owning, NULL for hidden kinds */
   gulong      parts_id;
   gulong      data_id;
@@ -94,6 +95,15 @@ update_header (EkMessageRow *self)
   else
     meta = g_strdup (agent ? agent : model);
   gtk_label_set_label (self->meta_label, meta);
+}
+
+static void
+note_times (EkMessageRow *self)
+{
+  if (self->clock == NULL || self->message == NULL)
+    return;
+  ek_stream_clock_note (self->clock, ek_message_get_time_created (self->message));
+  ek_stream_clock_note (self->clock, ek_message_get_time_completed (self->message));
 }
 
 static void
@@ -171,9 +181,10 @@ update_parts_visibility (EkMessageRow *self)
 /* A widget for @part: one of @pool's if its type fits (re-bound), else a
  * new one; NULL for kinds that are not shown.  Returns a reference. */
 static GtkWidget *
-make_part_widget (EkPart     *part,
-                  const char *role,
-                  GPtrArray  *pool)
+make_part_widget (EkPart        *part,
+                  const char    *role,
+                  EkStreamClock *clock,
+                  GPtrArray     *pool)
 {
   GType type = ek_part_registry_lookup (part);
   GtkWidget *widget;
@@ -188,6 +199,7 @@ make_part_widget (EkPart     *part,
         {
           g_ptr_array_steal_index (pool, i);
           ek_part_widget_set_role (EK_PART_WIDGET (widget), role);
+          ek_part_widget_set_clock (EK_PART_WIDGET (widget), clock);
           ek_part_widget_set_part (EK_PART_WIDGET (widget), part);
           return widget;
         }
@@ -198,7 +210,10 @@ make_part_widget (EkPart     *part,
     return NULL;
   g_object_ref_sink (widget);
   if (EK_IS_PART_WIDGET (widget))
-    ek_part_widget_set_role (EK_PART_WIDGET (widget), role);
+    {
+      ek_part_widget_set_role (EK_PART_WIDGET (widget), role);
+      ek_part_widget_set_clock (EK_PART_WIDGET (widget), clock);
+    }
   return widget;
 }
 
@@ -227,7 +242,8 @@ insert_parts (EkMessageRow *self,
   for (guint i = position; i < position + n; i++)
     {
       g_autoptr(EkPart) part = g_list_model_get_item (parts, i);
-      GtkWidget *widget = make_part_widget (part, ek_message_get_role (self->message), pool);
+      GtkWidget *widget = make_part_widget (part, ek_message_get_role (self->message),
+                                            self->clock, pool);
 
       g_ptr_array_insert (self->widgets, i, widget);
       if (widget != NULL)
@@ -275,6 +291,7 @@ on_data_changed (EkMessage    *message,
                  GParamSpec   *pspec,
                  EkMessageRow *self)
 {
+  note_times (self);
   update_role (self);
   update_header (self);
   update_error (self);
@@ -304,6 +321,7 @@ ek_message_row_finalize (GObject *object)
   EkMessageRow *self = EK_MESSAGE_ROW (object);
 
   g_clear_pointer (&self->widgets, g_ptr_array_unref);
+  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (ek_message_row_parent_class)->finalize (object);
 }
@@ -441,6 +459,7 @@ ek_message_row_set_message (EkMessageRow *self,
       self->message = g_object_ref (message);
       self->parts_id = g_signal_connect (parts, "items-changed", G_CALLBACK (on_parts_changed), self);
       self->data_id = g_signal_connect (message, "notify::data", G_CALLBACK (on_data_changed), self);
+      note_times (self);
       insert_parts (self, parts, 0, g_list_model_get_n_items (parts), pool);
     }
 
@@ -520,4 +539,23 @@ ek_message_row_get_error_text (EkMessageRow *self)
   if (!gtk_widget_get_visible (self->error_box))
     return NULL;
   return gtk_label_get_label (self->error_label);
+}
+
+void
+ek_message_row_set_clock (EkMessageRow  *self,
+                          EkStreamClock *clock)
+{
+  g_return_if_fail (EK_IS_MESSAGE_ROW (self));
+  g_return_if_fail (clock == NULL || EK_IS_STREAM_CLOCK (clock));
+
+  if (!g_set_object (&self->clock, clock))
+    return;
+  note_times (self);
+  for (guint i = 0; i < self->widgets->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (self->widgets, i);
+
+      if (widget != NULL && EK_IS_PART_WIDGET (widget))
+        ek_part_widget_set_clock (EK_PART_WIDGET (widget), clock);
+    }
 }

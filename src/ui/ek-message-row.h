@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "ek-message.h"
+#include "ek-stream-clock.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,9 @@ guint       ek_message_row_get_n_part_widgets (EkMessageRow *self);
 GtkWidget  *ek_message_row_get_part_widget   (EkMessageRow *self,
                                               guint         position);
 const char *ek_message_row_get_error_text    (EkMessageRow *self);
+/* The conversation's clock, handed to the part widgets (NULL: the local
+ * clock); the row notes its message's times in it. */
+void        ek_message_row_set_clock         (EkMessageRow  *self,
+                                              EkStreamClock *clock);
 
 G_END_DECLS

@@ -13,15 +13,17 @@
 
 #include "config.h"
 
+#include "ek-part-util.h"
 #include "ek-part-widget.h"
 
 #define STYLE_RESOURCE "/dev/ekacode/Ekacode/parts/style.css"
 
 typedef struct
 {
-  EkPart *part;
-  char   *role;
-  gulong  data_handler;
+  EkPart        *part;
+  char          *role;
+  EkStreamClock *clock;
+  gulong         data_handler;
 } EkPartWidgetPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (EkPartWidget, ek_part_widget, GTK_TYPE_WIDGET)
@@ -30,6 +32,7 @@ enum {
   PROP_0,
   PROP_PART,
   PROP_ROLE,
+  PROP_CLOCK,
   N_PROPS
 };
 
@@ -58,11 +61,30 @@ ensure_style (void)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* The times a part carries, wherever its kind keeps them. */
+static const char * const time_paths[] = {
+  "time.start", "time.end", "time.created", "state.time.start", "state.time.end",
+};
+
+static void
+note_times (EkPartWidget *self)
+{
+  EkPartWidgetPrivate *priv = ek_part_widget_get_instance_private (self);
+  JsonObject *data;
+
+  if (priv->clock == NULL || priv->part == NULL)
+    return;
+  data = ek_part_get_data (priv->part);
+  for (guint i = 0; i < G_N_ELEMENTS (time_paths); i++)
+    ek_stream_clock_note (priv->clock, ek_part_json_int (data, time_paths[i], 0));
+}
+
 static void
 on_data_changed (EkPart       *part,
                  GParamSpec   *pspec,
                  EkPartWidget *self)
 {
+  note_times (self);
   EK_PART_WIDGET_GET_CLASS (self)->update (self);
 }
 
@@ -98,6 +120,7 @@ ek_part_widget_finalize (GObject *object)
   EkPartWidgetPrivate *priv = ek_part_widget_get_instance_private (self);
 
   g_free (priv->role);
+  g_clear_object (&priv->clock);
 
   G_OBJECT_CLASS (ek_part_widget_parent_class)->finalize (object);
 }
@@ -117,6 +140,9 @@ ek_part_widget_get_property (GObject    *object,
       break;
     case PROP_ROLE:
       g_value_set_string (value, ek_part_widget_get_role (self));
+      break;
+    case PROP_CLOCK:
+      g_value_set_object (value, ek_part_widget_get_clock (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -138,6 +164,9 @@ ek_part_widget_set_property (GObject      *object,
       break;
     case PROP_ROLE:
       ek_part_widget_set_role (self, g_value_get_string (value));
+      break;
+    case PROP_CLOCK:
+      ek_part_widget_set_clock (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -175,6 +204,15 @@ ek_part_widget_class_init (EkPartWidgetClass *klass)
    */
   properties[PROP_ROLE] =
     g_param_spec_string ("role", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * EkPartWidget:clock:
+   *
+   * The conversation's clock, for elapsed times; %NULL for the local
+   * clock.
+   */
+  properties[PROP_CLOCK] =
+    g_param_spec_object ("clock", NULL, NULL, EK_TYPE_STREAM_CLOCK,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -238,6 +276,7 @@ ek_part_widget_set_part (EkPartWidget *self,
       priv->part = g_object_ref (part);
       priv->data_handler = g_signal_connect (part, "notify::data",
                                              G_CALLBACK (on_data_changed), self);
+      note_times (self);
       klass->bind (self, part);
       klass->update (self);
     }
@@ -284,4 +323,45 @@ ek_part_widget_get_data (EkPartWidget *self)
 
   priv = ek_part_widget_get_instance_private (self);
   return priv->part != NULL ? ek_part_get_data (priv->part) : NULL;
+}
+
+EkStreamClock *
+ek_part_widget_get_clock (EkPartWidget *self)
+{
+  EkPartWidgetPrivate *priv;
+
+  g_return_val_if_fail (EK_IS_PART_WIDGET (self), NULL);
+
+  priv = ek_part_widget_get_instance_private (self);
+  return priv->clock;
+}
+
+void
+ek_part_widget_set_clock (EkPartWidget  *self,
+                          EkStreamClock *clock)
+{
+  EkPartWidgetPrivate *priv;
+
+  g_return_if_fail (EK_IS_PART_WIDGET (self));
+  g_return_if_fail (clock == NULL || EK_IS_STREAM_CLOCK (clock));
+
+  priv = ek_part_widget_get_instance_private (self);
+  if (!g_set_object (&priv->clock, clock))
+    return;
+  note_times (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOCK]);
+}
+
+/**
+ * ek_part_widget_now_ms:
+ *
+ * Returns: now for this part's conversation, in the server's
+ *   milliseconds (see EkStreamClock)
+ */
+gint64
+ek_part_widget_now_ms (EkPartWidget *self)
+{
+  g_return_val_if_fail (EK_IS_PART_WIDGET (self), 0);
+
+  return ek_stream_clock_now_ms (ek_part_widget_get_clock (self));
 }

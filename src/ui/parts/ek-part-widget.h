@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "ek-part.h"
+#include "ek-stream-clock.h"
 
 G_BEGIN_DECLS
 
@@ -43,5 +44,13 @@ void        ek_part_widget_set_role (EkPartWidget *self,
                                      const char   *role);
 /* The part's data (NULL while unbound). */
 JsonObject *ek_part_widget_get_data (EkPartWidget *self);
+/* The conversation's clock (see EkStreamClock); NULL: the local clock.
+ * The widget notes the times of its part's data in it; subclasses that
+ * show elapsed time read "now" from it (ek_part_widget_now_ms()) and
+ * follow notify::clock. */
+EkStreamClock *ek_part_widget_get_clock (EkPartWidget  *self);
+void           ek_part_widget_set_clock (EkPartWidget  *self,
+                                         EkStreamClock *clock);
+gint64         ek_part_widget_now_ms    (EkPartWidget  *self);
 
 G_END_DECLS

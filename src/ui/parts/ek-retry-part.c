@@ -34,7 +34,7 @@ refresh (EkRetryPart *self)
   JsonObject *data = ek_part_widget_get_data (EK_PART_WIDGET (self));
   gint64 attempt = ek_part_json_int (data, "attempt", 0);
   gint64 next = ek_part_json_int (data, "next", 0);
-  gint64 now = ek_part_now_ms ();
+  gint64 now = ek_part_widget_now_ms (EK_PART_WIDGET (self));
   const char *message = ek_part_json_string (data, "error.data.message");
   g_autofree char *text = NULL;
 
@@ -72,6 +72,13 @@ on_tick (gpointer user_data)
   self->tick_id = 0;
   refresh (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+on_clock_changed (EkRetryPart *self)
+{
+  if (ek_part_widget_get_part (EK_PART_WIDGET (self)) != NULL)
+    refresh (self);
 }
 
 static void
@@ -118,6 +125,7 @@ ek_retry_part_init (EkRetryPart *self)
   GtkWidget *row, *icon;
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "ek-retry");
+  g_signal_connect (self, "notify::clock", G_CALLBACK (on_clock_changed), NULL);
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));

@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Pending is dim; running has a spinner and the time since the call
- * started, counted up once a second while the badge is on screen;
+ * started, counted up once a second while the badge is on screen (now
+ * is the conversation's clock: in a recording, the newest time it
+ * carries, see EkStreamClock);
  * completed shows how long it took (success colours); error says it
  * failed (error colours).  The accessible name says the same in words.
  */
@@ -26,6 +28,7 @@ struct _EkToolBadge
   char      *status;
   char      *text;
   char      *accessible_text;
+  EkStreamClock *clock;
   gint64     start_ms;
   gint64     end_ms;
   guint      tick_id;
@@ -42,6 +45,15 @@ is_running (EkToolBadge *self)
 }
 
 static void update_ticking (EkToolBadge *self);
+
+/* How long a running call has run; never negative (a server clock
+ * ahead of ours). */
+static gint64
+get_elapsed (EkToolBadge *self,
+             gint64       start_ms)
+{
+  return MAX (ek_stream_clock_now_ms (self->clock) - start_ms, 0);
+}
 
 static gboolean
 on_tick (gpointer user_data)
@@ -69,7 +81,7 @@ update_ticking (EkToolBadge *self)
     }
   if (self->tick_id == 0)
     {
-      gint64 elapsed = MAX (ek_part_now_ms () - self->start_ms, 0);
+      gint64 elapsed = get_elapsed (self, self->start_ms);
 
       self->tick_id = g_timeout_add (1000 - elapsed % 1000 + 5, on_tick, self);
       g_source_set_name_by_id (self->tick_id, "[ekacode] tool badge tick");
@@ -133,6 +145,7 @@ ek_tool_badge_finalize (GObject *object)
   g_free (self->status);
   g_free (self->text);
   g_free (self->accessible_text);
+  g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (ek_tool_badge_parent_class)->finalize (object);
 }
@@ -211,7 +224,7 @@ ek_tool_badge_set_state (EkToolBadge *self,
       spinning = TRUE;
       if (start_ms > 0)
         {
-          gint64 elapsed = ek_part_now_ms () - start_ms;
+          gint64 elapsed = get_elapsed (self, start_ms);
           g_autofree char *duration = ek_part_format_duration_words (elapsed, FALSE);
 
           text = ek_part_format_duration (elapsed, FALSE);
@@ -307,6 +320,17 @@ ek_tool_badge_get_accessible_text (EkToolBadge *self)
 {
   g_return_val_if_fail (EK_IS_TOOL_BADGE (self), NULL);
   return self->accessible_text;
+}
+
+void
+ek_tool_badge_set_clock (EkToolBadge   *self,
+                         EkStreamClock *clock)
+{
+  g_return_if_fail (EK_IS_TOOL_BADGE (self));
+  g_return_if_fail (clock == NULL || EK_IS_STREAM_CLOCK (clock));
+
+  if (g_set_object (&self->clock, clock) && is_running (self))
+    ek_tool_badge_set_state (self, self->status, self->start_ms, self->end_ms);
 }
 
 gboolean

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ek-stream-clock.h"
+
 G_BEGIN_DECLS
 
 #define EK_TYPE_TOOL_BADGE (ek_tool_badge_get_type ())
@@ -24,6 +26,10 @@ const char *ek_tool_badge_get_status          (EkToolBadge *self);
 const char *ek_tool_badge_get_text            (EkToolBadge *self);
 /* The accessible name ("Running, 3 seconds", "Completed in 0.3 seconds"). */
 const char *ek_tool_badge_get_accessible_text (EkToolBadge *self);
+/* The clock a running call's elapsed time is read from (NULL: the
+ * local clock). */
+void        ek_tool_badge_set_clock           (EkToolBadge   *self,
+                                               EkStreamClock *clock);
 /* Whether the once-a-second timer of a running call is on. */
 gboolean    ek_tool_badge_get_ticking         (EkToolBadge *self);
 

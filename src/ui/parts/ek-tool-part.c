@@ -390,6 +390,15 @@ ek_tool_part_update (EkPartWidget *widget)
 }
 
 static void
+on_clock_changed (EkToolPart *self)
+{
+  EkToolPartPrivate *priv = ek_tool_part_get_instance_private (self);
+
+  ek_tool_badge_set_clock (EK_TOOL_BADGE (priv->badge),
+                           ek_part_widget_get_clock (EK_PART_WIDGET (self)));
+}
+
+static void
 ek_tool_part_unbind (EkPartWidget *widget,
                      EkPart       *part)
 {
@@ -476,6 +485,7 @@ ek_tool_part_init (EkToolPart *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "ek-tool-part");
+  g_signal_connect (self, "notify::clock", G_CALLBACK (on_clock_changed), NULL);
   ek_part_focus_on_click (priv->error_label);
 }
 

@@ -24,6 +24,7 @@
 #include "ek-reasoning-part.h"
 #include "ek-retry-part.h"
 #include "ek-step-finish-part.h"
+#include "ek-stream-clock.h"
 #include "ek-subtask-part.h"
 #include "ek-text-part.h"
 #include "ek-tool-part.h"
@@ -611,6 +612,53 @@ test_focus_on_present (void)
   g_assert_false (gtk_widget_get_focusable (label));
 
   destroy_window (window);
+  ek_part_set_now_ms_for_testing (0);
+}
+
+/* A running call's elapsed time: by the local clock for a live stream;
+ * for a recording replayed hours later, up to the newest time the
+ * conversation carries, never the hours since it was recorded. */
+static void
+test_tool_clock (void)
+{
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkStreamClock) clock = ek_stream_clock_new ();
+  g_autoptr(JsonObject) running = parts_test_find_streamed ("permission", "bash", "running");
+  g_autoptr(GtkWidget) widget = NULL;
+  gint64 start = 1795564622878; /* the running state's time.start */
+  EkToolBadge *badge;
+  EkPart *part;
+
+  /* played back 2 h 23 min later */
+  ek_part_set_now_ms_for_testing (start + (2 * 60 + 23) * 60 * 1000);
+  part = parts_test_add_part (store, running, NULL);
+  widget = create (part);
+  badge = ek_tool_part_get_badge (EK_TOOL_PART (widget));
+
+  /* live (no clock, or a live one): the local clock */
+  g_assert_cmpstr (ek_tool_badge_get_text (badge), ==, "2 h 23 min");
+  ek_part_widget_set_clock (EK_PART_WIDGET (widget), clock);
+  g_assert_cmpstr (ek_tool_badge_get_text (badge), ==, "2 h 23 min");
+  /* the widget noted its part's start */
+  g_assert_cmpint (ek_stream_clock_get_newest_ms (clock), ==, start);
+
+  /* a recording: the newest time seen */
+  ek_stream_clock_set_recorded (clock, TRUE);
+  ek_part_widget_set_clock (EK_PART_WIDGET (widget), NULL);
+  ek_part_widget_set_clock (EK_PART_WIDGET (widget), clock);
+  g_assert_cmpstr (ek_tool_badge_get_text (badge), ==, "0 s");
+  ek_stream_clock_note (clock, start + 2400);
+  ek_stream_clock_note (clock, start + 1000); /* older: ignored */
+  ek_tool_badge_set_state (badge, "running", start, 0);
+  g_assert_cmpstr (ek_tool_badge_get_text (badge), ==, "2 s");
+  g_assert_cmpstr (ek_tool_badge_get_accessible_text (badge), ==, "Running, 2 seconds");
+
+  /* a server clock ahead of ours: not a negative time */
+  ek_stream_clock_set_recorded (clock, FALSE);
+  ek_part_set_now_ms_for_testing (start - 5000);
+  ek_tool_badge_set_state (badge, "running", start, 0);
+  g_assert_cmpstr (ek_tool_badge_get_text (badge), ==, "0 s");
+
   ek_part_set_now_ms_for_testing (0);
 }
 
@@ -1268,6 +1316,7 @@ main (int   argc,
   g_test_add_func ("/parts/reasoning", test_reasoning);
   g_test_add_func ("/parts/tool/states", test_tool_states);
   g_test_add_func ("/parts/tool/collapse-height", test_tool_collapse_height);
+  g_test_add_func ("/parts/tool/clock", test_tool_clock);
   g_test_add_func ("/parts/focus-on-present", test_focus_on_present);
   g_test_add_func ("/parts/tool/generic", test_tool_generic);
   g_test_add_func ("/parts/tool/bash", test_tool_bash);
