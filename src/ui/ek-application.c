@@ -2,12 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each command line opens a window: a replay (--replay, --demo) or the
- * welcome page.  --server and its friends are stored in GSettings; the
- * live connection will take them from there.  For tests and screenshots,
- * --screenshot, --quit-after-idle and --frame-stats act once the window
- * has settled (the replay is over and every session is idle), and make the
- * instance non-unique so it never hands its work to another one.
+ * Each command line opens a window: a replay (--replay, --demo), a live
+ * server (--server, else the one in GSettings), or the welcome page.  A
+ * server is written to GSettings once it has answered (the window does
+ * that), never its password.  For tests and screenshots, --screenshot,
+ * --quit-after-idle and --frame-stats act once the window has settled (the
+ * replay is over, or the selected session's history is in and idle), and
+ * make the instance non-unique so it never hands its work to another one.
  */
 
 #include "config.h"
@@ -15,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "ek-application.h"
+#include "ek-client.h"
 #include "ek-frame-stats.h"
 #include "ek-part-registry.h"
 #include "ek-replay-source.h"
@@ -319,13 +321,75 @@ ek_application_handle_local_options (GApplication *application,
   return G_APPLICATION_CLASS (ek_application_parent_class)->handle_local_options (application, options);
 }
 
-static void
-store_setting (EkApplication *self,
-               const char    *key,
-               const char    *value)
+static char *
+get_setting (EkApplication *self,
+             const char    *key)
 {
-  if (self->settings != NULL && value != NULL)
-    g_settings_set_string (self->settings, key, value);
+  g_autofree char *value = self->settings ? g_settings_get_string (self->settings, key) : NULL;
+
+  return value != NULL && *value != '\0' ? g_steal_pointer (&value) : NULL;
+}
+
+/* The server to open: --server, else the last one that answered.  The
+ * password comes from --password-env, else the variable remembered with
+ * the server, else the server's own OPENCODE_SERVER_PASSWORD if it is set;
+ * without one, the window asks when the server wants it. */
+static EkClient *
+make_client (EkApplication           *self,
+             GApplicationCommandLine *command_line,
+             const char              *server,
+             const char              *directory,
+             const char              *password_env,
+             char                   **used_password_env)
+{
+  g_autofree char *stored_url = get_setting (self, "server-url");
+  g_autofree char *stored_directory = NULL;
+  g_autofree char *stored_password_env = NULL;
+  g_autofree char *username = get_setting (self, "username");
+  g_autofree char *path = NULL;
+  g_autoptr(EkClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean stored = server == NULL;
+
+  if (server == NULL && stored_url == NULL)
+    return NULL;
+  if (stored)
+    {
+      stored_directory = get_setting (self, "directory");
+      stored_password_env = get_setting (self, "password-env");
+    }
+
+  if (directory != NULL)
+    {
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, directory);
+
+      path = g_file_get_path (file);
+      if (path == NULL)
+        path = g_strdup (directory);
+    }
+  else if (stored_directory != NULL)
+    path = g_steal_pointer (&stored_directory);
+  else
+    path = g_strdup (g_application_command_line_get_cwd (command_line));
+  if (path == NULL)
+    path = g_get_current_dir ();
+
+  client = ek_client_new (stored ? stored_url : server, path);
+  if (username != NULL)
+    ek_client_set_username (client, username);
+
+  if (password_env == NULL)
+    password_env = stored_password_env;
+  if (password_env != NULL)
+    {
+      if (!ek_client_set_password_from_env (client, password_env, &error))
+        g_application_command_line_printerr (command_line, "ekacode: %s\n", error->message);
+      *used_password_env = g_strdup (password_env);
+    }
+  else
+    ek_client_set_password_from_env (client, NULL, NULL);
+
+  return g_steal_pointer (&client);
 }
 
 static int
@@ -346,6 +410,8 @@ ek_application_command_line (GApplication            *application,
   double speed = 0;
   gboolean have_speed;
   g_autoptr(EkReplaySource) source = NULL;
+  g_autoptr(EkClient) client = NULL;
+  g_autofree char *used_password_env = NULL;
   g_autoptr(GError) error = NULL;
   EkWindow *window;
 
@@ -359,16 +425,6 @@ ek_application_command_line (GApplication            *application,
   g_variant_dict_lookup (options, "demo", "b", &demo);
   g_variant_dict_lookup (options, "quit-after-idle", "b", &quit_after_idle);
   have_speed = g_variant_dict_lookup (options, "speed", "d", &speed);
-
-  store_setting (self, "server-url", server);
-  if (directory != NULL)
-    {
-      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, directory);
-      g_autofree char *path = g_file_get_path (file);
-
-      store_setting (self, "directory", path ? path : directory);
-    }
-  store_setting (self, "password-env", password_env);
 
   if (replay != NULL)
     {
@@ -397,7 +453,7 @@ ek_application_command_line (GApplication            *application,
         speed = 1.0;
     }
 
-  if (source == NULL && screenshot == NULL && !quit_after_idle && frame_stats == NULL &&
+  if (source == NULL && server == NULL && screenshot == NULL && !quit_after_idle && frame_stats == NULL &&
       EK_IS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self))))
     {
       /* a second launch without work: bring the window up */
@@ -405,7 +461,10 @@ ek_application_command_line (GApplication            *application,
       return 0;
     }
 
-  window = source ? window_for_new_source (self) : ek_window_new (GTK_APPLICATION (self));
+  if (source == NULL)
+    client = make_client (self, command_line, server, directory, password_env, &used_password_env);
+
+  window = source || client ? window_for_new_source (self) : ek_window_new (GTK_APPLICATION (self));
 
   if (frame_stats != NULL && self->frame_stats == NULL)
     {
@@ -415,14 +474,14 @@ ek_application_command_line (GApplication            *application,
 
   if (source != NULL)
     start_replay (window, source, speed, session_id);
+  else if (client != NULL)
+    {
+      ek_window_open_server (window, client, used_password_env, session_id);
+      gtk_window_present (GTK_WINDOW (window));
+    }
   else
     {
-      g_autofree char *stored = self->settings ? g_settings_get_string (self->settings, "server-url") : NULL;
-
-      if (stored != NULL && *stored != '\0')
-        ek_window_show_welcome (window, _("Connecting to a live server comes in a later version; the demo shows what it will look like."));
-      else
-        ek_window_show_welcome (window, NULL);
+      ek_window_show_welcome (window, NULL);
       gtk_window_present (GTK_WINDOW (window));
     }
 

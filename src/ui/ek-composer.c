@@ -151,11 +151,36 @@ on_buffer_changed (GtkTextBuffer *buffer,
 }
 
 static void
+update_dropdown (GtkDropDown *dropdown)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  gtk_widget_set_visible (GTK_WIDGET (dropdown), model != NULL && g_list_model_get_n_items (model) > 0);
+}
+
+static void
+on_choices_changed (GListModel  *model,
+                    guint        position,
+                    guint        removed,
+                    guint        added,
+                    GtkDropDown *dropdown)
+{
+  update_dropdown (dropdown);
+}
+
+/* A live source fills its agents and models once connected. */
+static void
 set_dropdown_model (GtkDropDown *dropdown,
                     GListModel  *model)
 {
+  GListModel *old = gtk_drop_down_get_model (dropdown);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, on_choices_changed, dropdown);
   gtk_drop_down_set_model (dropdown, model);
-  gtk_widget_set_visible (GTK_WIDGET (dropdown), model != NULL && g_list_model_get_n_items (model) > 0);
+  if (model != NULL)
+    g_signal_connect_object (model, "items-changed", G_CALLBACK (on_choices_changed), dropdown, 0);
+  update_dropdown (dropdown);
 }
 
 static const char *
@@ -291,6 +316,10 @@ ek_composer_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
+  if (self->agent_dropdown != NULL)
+    set_dropdown_model (self->agent_dropdown, NULL);
+  if (self->model_dropdown != NULL)
+    set_dropdown_model (self->model_dropdown, NULL);
   g_clear_object (&self->session);
   g_clear_object (&self->source);
   g_clear_object (&self->cancellable);

@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Server URL, project folder and password, Connect (the ::connect signal,
- * the window decides what it means), and “Try the Demo” (app.demo).
+ * Server URL, project folder and password, Connect (the ::connect signal;
+ * the window connects, and marks the page busy meanwhile), and “Try the
+ * Demo” (app.demo).
  */
 
 #include "config.h"
@@ -23,6 +24,8 @@ struct _EkWelcomePage
   GtkWidget *password_row;
   GtkLabel  *notice_label;
   GtkWidget *connect_button;
+  GtkWidget *spinner;
+  gboolean   busy;
 };
 
 G_DEFINE_FINAL_TYPE (EkWelcomePage, ek_welcome_page, GTK_TYPE_WIDGET)
@@ -39,7 +42,7 @@ update_actions (EkWelcomePage *self)
 {
   g_autofree char *url = g_strstrip (g_strdup (ek_welcome_page_get_url (self)));
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.connect", *url != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.connect", *url != '\0' && !self->busy);
 }
 
 static void
@@ -92,6 +95,7 @@ ek_welcome_page_class_init (EkWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, EkWelcomePage, password_row);
   gtk_widget_class_bind_template_child (widget_class, EkWelcomePage, notice_label);
   gtk_widget_class_bind_template_child (widget_class, EkWelcomePage, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, EkWelcomePage, spinner);
 
   gtk_widget_class_install_action (widget_class, "welcome.connect", NULL, connect_action);
 }
@@ -167,4 +171,69 @@ ek_welcome_page_set_notice (EkWelcomePage *self,
 
   gtk_label_set_label (self->notice_label, notice);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), notice != NULL && *notice != '\0');
+}
+
+/**
+ * ek_welcome_page_set_busy:
+ *
+ * While a connection is being tried: the entries and Connect are
+ * insensitive and a spinner turns.
+ */
+void
+ek_welcome_page_set_busy (EkWelcomePage *self,
+                          gboolean       busy)
+{
+  g_return_if_fail (EK_IS_WELCOME_PAGE (self));
+
+  busy = !!busy;
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  gtk_widget_set_sensitive (self->url_row, !busy);
+  gtk_widget_set_sensitive (self->directory_row, !busy);
+  gtk_widget_set_sensitive (self->password_row, !busy);
+  gtk_widget_set_visible (self->spinner, busy);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->spinner), busy);
+  update_actions (self);
+}
+
+gboolean
+ek_welcome_page_get_busy (EkWelcomePage *self)
+{
+  g_return_val_if_fail (EK_IS_WELCOME_PAGE (self), FALSE);
+  return self->busy;
+}
+
+/**
+ * ek_welcome_page_focus_password:
+ *
+ * Puts the focus in the password entry (the server wants one).
+ */
+void
+ek_welcome_page_focus_password (EkWelcomePage *self)
+{
+  g_return_if_fail (EK_IS_WELCOME_PAGE (self));
+  gtk_widget_grab_focus (self->password_row);
+}
+
+/**
+ * ek_welcome_page_set_password:
+ *
+ * For tests; the password is kept in memory only.
+ */
+void
+ek_welcome_page_set_password (EkWelcomePage *self,
+                              const char    *password)
+{
+  g_return_if_fail (EK_IS_WELCOME_PAGE (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password ? password : "");
+}
+
+const char *
+ek_welcome_page_get_notice (EkWelcomePage *self)
+{
+  g_return_val_if_fail (EK_IS_WELCOME_PAGE (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->notice_label)))
+    return NULL;
+  return gtk_label_get_label (self->notice_label);
 }

@@ -20,7 +20,14 @@ const char *ek_welcome_page_get_directory (EkWelcomePage *self);
 void        ek_welcome_page_set_directory (EkWelcomePage *self,
                                            const char    *directory);
 const char *ek_welcome_page_get_password  (EkWelcomePage *self);
+void        ek_welcome_page_set_password  (EkWelcomePage *self,
+                                           const char    *password);
 void        ek_welcome_page_set_notice    (EkWelcomePage *self,
                                            const char    *notice);
+const char *ek_welcome_page_get_notice    (EkWelcomePage *self);
+void        ek_welcome_page_set_busy      (EkWelcomePage *self,
+                                           gboolean       busy);
+gboolean    ek_welcome_page_get_busy      (EkWelcomePage *self);
+void        ek_welcome_page_focus_password (EkWelcomePage *self);
 
 G_END_DECLS

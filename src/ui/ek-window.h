@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "ek-chat-view.h"
+#include "ek-client.h"
 #include "ek-composer.h"
 #include "ek-permission-dock.h"
 #include "ek-question-dock.h"
@@ -29,6 +30,11 @@ void              ek_window_set_preferred_session (EkWindow       *self,
                                                    const char     *session_id);
 void              ek_window_show_welcome          (EkWindow       *self,
                                                    const char     *notice);
+EkSource         *ek_window_open_server           (EkWindow       *self,
+                                                   EkClient       *client,
+                                                   const char     *password_env,
+                                                   const char     *session_id);
+GtkWidget        *ek_window_get_password_dialog   (EkWindow       *self);
 void              ek_window_add_toast             (EkWindow       *self,
                                                    const char     *text);
 gboolean          ek_window_is_settled            (EkWindow       *self);
