@@ -97,6 +97,7 @@ output_path (const char *name)
 typedef struct
 {
   GSubprocess *process;
+  GDataInputStream *lines;  /* its state changes, one JSON line each */
   char        *root;
   char        *url;
   char        *directory;
@@ -127,7 +128,6 @@ harness_start (const char *password)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
@@ -163,8 +163,8 @@ harness_start (const char *password)
 
   /* one JSON line once the server answers (after an npm install the
    * first time) */
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (harness->process));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  harness->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (harness->process));
+  line = g_data_input_stream_read_line_utf8 (harness->lines, NULL, NULL, &error);
   g_assert_no_error (error);
   if (line == NULL)
     g_error ("the harness ended before the server was ready; see %s", log);
@@ -185,6 +185,53 @@ harness_signal (Harness *harness,
   g_subprocess_send_signal (harness->process, signum);
 }
 
+typedef struct
+{
+  char     *line;
+  gboolean  done;
+} Line;
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Line *line = user_data;
+
+  line->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  line->done = TRUE;
+}
+
+/* Waits, with the main loop running, for the harness to report @event. */
+static void
+harness_wait_event (Harness    *harness,
+                    const char *event,
+                    guint       seconds)
+{
+  for (;;)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      Line line = { NULL, FALSE };
+      JsonObject *object;
+
+      g_data_input_stream_read_line_async (harness->lines, G_PRIORITY_DEFAULT, NULL, on_line, &line);
+      wait_until (flag_set, &line.done, seconds, event);
+      if (line.line == NULL)
+        g_error ("the harness ended while waiting for “%s”", event);
+      if (json_parser_load_from_data (parser, line.line, -1, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          object = json_node_get_object (json_parser_get_root (parser));
+          if (g_strcmp0 (json_object_get_string_member_with_default (object, "event", ""), event) == 0)
+            {
+              g_free (line.line);
+              return;
+            }
+        }
+      g_free (line.line);
+    }
+}
+
 static void
 harness_stop (Harness *harness)
 {
@@ -197,6 +244,7 @@ harness_stop (Harness *harness)
   remove_tree (harness->root);
   log = g_strconcat (harness->root, ".log", NULL);
   g_unlink (log);
+  g_object_unref (harness->lines);
   g_object_unref (harness->process);
   g_free (harness->root);
   g_free (harness->url);
@@ -1014,6 +1062,77 @@ test_pages (void)
   run_app (args, pages_body, session_id);
 }
 
+/* ---- the server goes away and comes back ---- */
+
+static gboolean
+window_reconnecting (gpointer data)
+{
+  return g_strcmp0 (ek_window_get_banner_text (data), "Connection lost — reconnecting…") == 0;
+}
+
+static gboolean window_offline (gpointer data);
+
+static void
+reconnect_body (EkApplication *app,
+                EkWindow      *window,
+                gpointer       data)
+{
+  Harness *harness = data;
+  EkSession *session;
+  Turn turn;
+
+  wait_until (window_connected, window, 120, "the connection");
+  wait_until (window_settled, window, 60, "the history");
+  session = ek_window_get_session (window);
+  g_assert_cmpstr (ek_session_get_id (session), ==, turns_session_id);
+  ek_live_source_set_offline_after (EK_LIVE_SOURCE (ek_window_get_source (window)), 1500);
+
+  /* the server stops: reconnecting, then offline */
+  harness_signal (harness, SIGUSR2);
+  wait_until (window_reconnecting, window, 60, "the reconnecting banner");
+  g_assert_nonnull (ek_composer_get_disabled_reason (ek_window_get_composer (window)));
+  wait_until (window_offline, window, 30, "the offline banner");
+
+  /* it comes back: connected again on its own, and in sync */
+  harness_signal (harness, SIGUSR1);
+  harness_wait_event (harness, "ready", 180);
+  wait_until (window_connected, window, 60, "the connection again");
+  g_assert_null (ek_window_get_banner_text (window));
+  g_assert_true (ek_window_get_session (window) == session);
+  assert_store_equals_server (window, session);
+  spin (300);
+  assert_rows_are_messages (window, session);
+
+  /* and works */
+  send_and_wait (window, "scenario:text", &turn);
+  assert_store_equals_server (window, session);
+  assert_rows_are_messages (window, session);
+}
+
+static void
+test_reconnect (void)
+{
+  Harness *harness;
+  const char *args[7];
+
+  if (!have_harness ())
+    return;
+  if (turns_session_id == NULL)
+    {
+      g_test_skip ("needs /live-app/turns");
+      return;
+    }
+  harness = get_harness ();
+  args[0] = "--server";
+  args[1] = harness->url;
+  args[2] = "--directory";
+  args[3] = harness->directory;
+  args[4] = "--session";
+  args[5] = turns_session_id;
+  args[6] = NULL;
+  run_app (args, reconnect_body, harness);
+}
+
 /* ---- a password ---- */
 
 static gboolean
@@ -1065,6 +1184,14 @@ password_body (EkApplication *app,
   g_assert_cmpint (window_state (window), ==, EK_SOURCE_STATE_UNAUTHORIZED);
   g_assert_cmpstr (ek_window_get_banner_text (window), ==, "The server wants a password");
   g_assert_nonnull (ek_composer_get_disabled_reason (ek_window_get_composer (window)));
+  {
+    g_autofree char *png = output_path ("test-live-app-password.png");
+    g_autoptr(GError) error = NULL;
+
+    spin (300);
+    g_assert_true (ek_widget_save_png (ek_window_get_password_dialog (window), png, &error));
+    g_assert_no_error (error);
+  }
 
   /* a wrong one: asked again */
   answer_password_dialog (window, "not-the-password");
@@ -1298,6 +1425,7 @@ main (int   argc,
   g_test_add_func ("/live-app/remembered", test_remembered);
   g_test_add_func ("/live-app/binary-screenshot", test_binary_screenshot);
   g_test_add_func ("/live-app/history-pages", test_pages);
+  g_test_add_func ("/live-app/reconnect", test_reconnect);
   g_test_add_func ("/live-app/password", test_password);
 
   status = g_test_run ();
