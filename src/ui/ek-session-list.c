@@ -223,6 +223,10 @@ on_selection_changed (GtkSingleSelection *selection,
       sync_selection (self);
       return;
     }
+  /* the same session at another place (a re-sort): not the user's pick,
+   * so a preferred session still waiting keeps waiting */
+  if (selected == (gpointer) self->session)
+    return;
   g_clear_pointer (&self->preferred_id, g_free);
   set_session_internal (self, selected);
 }
