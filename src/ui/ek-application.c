@@ -486,7 +486,12 @@ ek_application_command_line (GApplication            *application,
     }
 
   if (screenshot != NULL || quit_after_idle)
-    automate (self, window, screenshot, quit_after_idle);
+    {
+      /* no crossfade caught half-way in the picture */
+      if (screenshot != NULL)
+        g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+      automate (self, window, screenshot, quit_after_idle);
+    }
 
   return 0;
 }
