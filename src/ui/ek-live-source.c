@@ -635,6 +635,13 @@ on_first_page (GObject      *source,
       g_task_return_boolean (task, opened->has_older);
     }
   g_ptr_array_set_size (opened->waiting, 0);
+
+  {
+    EkSession *session = ek_store_lookup_session (self->store, page->session_id);
+
+    if (session != NULL)
+      g_signal_emit_by_name (self, "session-loaded", session);
+  }
 }
 
 static void

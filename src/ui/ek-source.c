@@ -214,6 +214,19 @@ ek_source_default_init (EkSourceInterface *iface)
   iface->authenticate = default_authenticate;
 
   /**
+   * EkSource::session-loaded:
+   * @session: an opened session whose history has now arrived
+   *
+   * After ek_source_open_session(), once ek_source_is_session_loaded()
+   * turns %TRUE (a loading page can go then).  A recording never emits it.
+   */
+  g_signal_new ("session-loaded",
+                G_TYPE_FROM_INTERFACE (iface),
+                G_SIGNAL_RUN_LAST,
+                0, NULL, NULL, NULL,
+                G_TYPE_NONE, 1, EK_TYPE_SESSION);
+
+  /**
    * EkSource:store:
    *
    * The store the source writes into.

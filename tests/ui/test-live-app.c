@@ -1109,6 +1109,14 @@ all_history_loaded (gpointer data)
 }
 
 static void
+on_session_loaded (EkSource  *source,
+                   EkSession *session,
+                   gpointer   user_data)
+{
+  *(guint *) user_data = g_list_model_get_n_items (ek_session_get_messages (session));
+}
+
+static void
 pages_body (EkApplication *app,
             EkWindow      *window,
             gpointer       data)
@@ -1116,9 +1124,14 @@ pages_body (EkApplication *app,
   const char *session_id = data;
   EkSession *session;
   GtkAdjustment *adjustment;
+  guint loaded_with = 0;
 
+  g_signal_connect (ek_window_get_source (window), "session-loaded", G_CALLBACK (on_session_loaded), &loaded_with);
   wait_until (window_connected, window, 120, "the connection");
   wait_until (session_loaded, window, 60, "the newest page");
+  /* ::session-loaded said so, with the page in the store */
+  g_assert_cmpuint (loaded_with, ==, EK_LIVE_SOURCE_HISTORY_LIMIT);
+  g_signal_handlers_disconnect_by_func (ek_window_get_source (window), on_session_loaded, &loaded_with);
   session = ek_window_get_session (window);
   g_assert_cmpstr (ek_session_get_id (session), ==, session_id);
   /* the newest EK_LIVE_SOURCE_HISTORY_LIMIT first */
