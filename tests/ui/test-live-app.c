@@ -19,6 +19,9 @@
 
 #include <signal.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <adwaita.h>
 #include <gio/gio.h>
@@ -123,6 +126,16 @@ remove_tree (const char *path)
                 NULL, NULL, NULL, NULL);
 }
 
+/* In the harness, before exec: it goes when this test goes, even when
+ * the test aborts (the harness takes its server and model with it). */
+static void
+die_with_parent (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 static Harness *
 harness_start (const char *password)
 {
@@ -141,6 +154,7 @@ harness_start (const char *password)
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
   /* the harness keeps the server away from the developer's settings */
   g_subprocess_launcher_unsetenv (launcher, "OPENCODE_SERVER_PASSWORD");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
 
   g_ptr_array_add (argv, g_strdup ("python3"));
   g_ptr_array_add (argv, g_strdup (g_getenv ("EK_LIVE_HARNESS")));
