@@ -42,6 +42,14 @@ has_session (gpointer data)
   return g_list_model_get_n_items (ek_store_get_sessions (store)) > 0;
 }
 
+static gboolean
+is_settled (gpointer data)
+{
+  EkChatView *view = data;
+
+  return !ek_sticky_scroll_get_pending (ek_chat_view_get_sticky_scroll (view));
+}
+
 static void
 run_for (guint ms)
 {
@@ -106,8 +114,11 @@ chat_replay (Chat   *chat,
   session = g_list_model_get_item (sessions, 0);
   ek_chat_view_set_session (chat->view, session);
   g_assert_true (parts_test_wait (is_finished, chat->source, 20000));
-  /* the throttled redraws, the list's layout and the sticky scroll */
+  /* the throttled redraws, the list's layout and the sticky scroll
+   * (slower under a sanitizer) */
   run_for (600);
+  g_assert_true (parts_test_wait (is_settled, chat->view, 10000));
+  run_for (200);
 }
 
 static void
@@ -152,6 +163,31 @@ measure_height (GtkWidget *widget)
   return nat;
 }
 
+static GPtrArray *collect_parts (Chat *chat);
+
+/* The fixture's last message, with its code block, is on screen. */
+static gboolean
+shows_code_block (gpointer data)
+{
+  g_autoptr(GPtrArray) parts = collect_parts (data);
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (parts, i);
+      EkMarkdownView *markdown;
+
+      if (!EK_IS_TEXT_PART (widget) ||
+          !EK_IS_MARKDOWN_VIEW (ek_text_part_get_view (EK_TEXT_PART (widget))))
+        continue;
+      markdown = EK_MARKDOWN_VIEW (ek_text_part_get_view (EK_TEXT_PART (widget)));
+      for (guint j = 0; j < ek_markdown_view_get_n_blocks (markdown); j++)
+        if (EK_IS_CODE_BLOCK (ek_markdown_view_get_block_widget (markdown, j)) &&
+            gtk_widget_get_mapped (ek_markdown_view_get_block_widget (markdown, j)))
+          return TRUE;
+    }
+  return FALSE;
+}
+
 /* After a whole session, folded cards are as tall as their headers and
  * code blocks show every line. */
 static void
@@ -164,6 +200,8 @@ test_replay_layout (void)
 
   chat_replay (&chat, stream);
   g_assert_true (ek_stream_clock_get_recorded (ek_chat_view_get_clock (chat.view)));
+  g_assert_true (parts_test_wait (shows_code_block, &chat, 10000));
+  run_for (300);
 
   parts = collect_parts (&chat);
   g_assert_cmpuint (parts->len, >, 0);
