@@ -52,6 +52,13 @@
 #define ITEM_SPACING           6
 #define TABLE_CELL_MAX_CHARS  40
 
+/* A paragraph's or heading's narrowest width, in characters.  GTK measures
+ * a wrapping label's minimum width by laying its text out at that width:
+ * at 0 (no width-chars) every word is a line of its own, and Pango splits
+ * and shapes the text again word by word, the costliest of a label's
+ * layouts.  At a dozen characters a long answer lays out twice as fast. */
+#define TEXT_MIN_CHARS        12
+
 /* Blocks are grouped in boxes of this many, so that a change at the end of
  * a long text re-allocates a few dozen widgets, not every block. */
 #define BLOCKS_PER_PAGE       32
@@ -1369,6 +1376,69 @@ static const char markdown_css[] =
   "  font-feature-settings: \"tnum\";\n"
   "}\n"
   "\n"
+  "/* List items: the marker lies over the content's indent; both widths come\n"
+  " * from here (em: they follow the text size; a task's check box is 20px). */\n"
+  ".markdown .md-bullet-item > label.md-list-marker {\n"
+  "  min-width: 1.2em;\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item > label.md-list-marker {\n"
+  "  min-width: 1.6em;\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item-3 > label.md-list-marker {\n"
+  "  min-width: 2.2em;\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item-4 > label.md-list-marker {\n"
+  "  min-width: 2.8em;\n"
+  "}\n"
+  "\n"
+  ".markdown .md-list-item > .md-list-content {\n"
+  "  margin-left: calc(1.2em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item > .md-list-content {\n"
+  "  margin-left: calc(1.6em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item-3 > .md-list-content {\n"
+  "  margin-left: calc(2.2em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item-4 > .md-list-content {\n"
+  "  margin-left: calc(2.8em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-task-item > .md-list-content {\n"
+  "  margin-left: calc(20px + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-list-item > .md-list-content:dir(rtl) {\n"
+  "  margin-left: 0;\n"
+  "  margin-right: calc(1.2em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item > .md-list-content:dir(rtl) {\n"
+  "  margin-left: 0;\n"
+  "  margin-right: calc(1.6em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item-3 > .md-list-content:dir(rtl) {\n"
+  "  margin-left: 0;\n"
+  "  margin-right: calc(2.2em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-number-item-4 > .md-list-content:dir(rtl) {\n"
+  "  margin-left: 0;\n"
+  "  margin-right: calc(2.8em + 6px);\n"
+  "}\n"
+  "\n"
+  ".markdown .md-task-item > .md-list-content:dir(rtl) {\n"
+  "  margin-left: 0;\n"
+  "  margin-right: calc(20px + 6px);\n"
+  "}\n"
+  "\n"
   ".markdown checkbutton.md-task {\n"
   "  padding: 0;\n"
   "  margin: 1px 0 0 0;\n"
@@ -1583,14 +1653,32 @@ build_marker (const Node *list,
       g_autofree char *text = marker_text (list, item, depth);
 
       marker = gtk_label_new (text);
+      /* its width comes from the style sheet, the same as the content's
+       * indent (see build_item()) */
       gtk_label_set_xalign (GTK_LABEL (marker), list->ordered ? 1.0f : 0.5f);
-      gtk_label_set_width_chars (GTK_LABEL (marker), list->ordered ? MAX (3, (int) strlen (text)) : 2);
       gtk_widget_add_css_class (marker, "md-list-marker");
     }
 
+  gtk_widget_set_halign (marker, GTK_ALIGN_START);
   gtk_widget_set_valign (marker, GTK_ALIGN_START);
 
   return marker;
+}
+
+/* The style class that sizes an item's marker and indents its content. */
+static const char *
+item_class (const Node *list,
+            const Node *item)
+{
+  if (item->task != 0)
+    return "md-task-item";
+  if (!list->ordered)
+    return "md-bullet-item";
+  if (item->number >= 1000)
+    return "md-number-item-4";
+  if (item->number >= 100)
+    return "md-number-item-3";
+  return "md-number-item";
 }
 
 static GtkWidget *
@@ -1599,19 +1687,29 @@ item_content (GtkWidget *row)
   return g_object_get_data (G_OBJECT (row), CONTENT_DATA_KEY);
 }
 
+/* An item is its content, indented by the style sheet, with the marker
+ * laid over the indent: a GtkOverlay measures its content alone.  (A
+ * horizontal GtkBox of marker and content measured each wrapped label at
+ * several more widths, each a new Pango layout shaped from scratch: a long
+ * list laid out six times slower.) */
 static GtkWidget *
 build_item (Node  *list,
             Node  *item,
             guint  depth)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *row = gtk_overlay_new ();
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, ITEM_SPACING);
+  GtkWidget *marker = build_marker (list, item, depth);
 
   gtk_widget_add_css_class (row, "md-list-item");
-  gtk_box_append (GTK_BOX (row), build_marker (list, item, depth));
+  gtk_widget_add_css_class (row, item_class (list, item));
 
   gtk_widget_set_hexpand (content, TRUE);
-  gtk_box_append (GTK_BOX (row), content);
+  gtk_widget_add_css_class (content, "md-list-content");
+  gtk_overlay_set_child (GTK_OVERLAY (row), content);
+  gtk_overlay_add_overlay (GTK_OVERLAY (row), marker);
+  /* an item without content is still as tall as its marker */
+  gtk_overlay_set_measure_overlay (GTK_OVERLAY (row), marker, TRUE);
   g_object_set_data (G_OBJECT (row), CONTENT_DATA_KEY, content);
 
   for (guint i = 0; i < item->children->len; i++)
@@ -1686,6 +1784,7 @@ build_widget (Node  *node,
     {
     case NODE_HEADING:
       widget = create_label (node->markup->str, "md-heading");
+      gtk_label_set_width_chars (GTK_LABEL (widget), TEXT_MIN_CHARS);
       heading_add_classes (widget, node->level);
       break;
 
@@ -1729,6 +1828,7 @@ build_widget (Node  *node,
     case NODE_PARAGRAPH:
     default:
       widget = create_label (node->markup->str, "md-paragraph");
+      gtk_label_set_width_chars (GTK_LABEL (widget), TEXT_MIN_CHARS);
       break;
     }
 
