@@ -144,6 +144,14 @@ update_page (EkChatView *self)
     page = "empty";
   else
     page = "messages";
+  /* The status pages cross-fade; the conversation shows at once: fading a
+   * page of text costs a whole-window blend a frame (with the cairo
+   * renderer, 15 to 50 ms each), just when its first layout is due. */
+  if (g_strcmp0 (page, "messages") == 0 ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "messages") == 0)
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  else
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_CROSSFADE);
   gtk_stack_set_visible_child_name (self->stack, page);
 }
 

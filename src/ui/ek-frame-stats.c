@@ -7,6 +7,11 @@
  * layout and paint: before-paint to after-paint), on the monotonic clock.
  * Debian's GTK has no GDK_DEBUG=frames and Xvfb reports no presentation
  * times, so this is what can be measured there.
+ *
+ * While it records, a tick callback keeps the frame clock running, as an
+ * animation would: a frame is then due every refresh period and a long
+ * interval means the main loop was busy (jank), not that nothing needed
+ * drawing.
  */
 
 #include "config.h"
@@ -26,6 +31,7 @@ struct _EkFrameStats
   gulong         before_id;
   gulong         after_id;
   gulong         realize_id;
+  guint          tick_id;
 
   gint64         frame_start;  /* µs, of the frame in progress */
   gint64         last_start;
@@ -64,6 +70,14 @@ on_after_paint (GdkFrameClock *clock,
   self->frame_start = 0;
 }
 
+static gboolean
+keep_ticking (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 attach (EkFrameStats *self)
 {
@@ -71,6 +85,8 @@ attach (EkFrameStats *self)
 
   if (clock == NULL || clock == self->frame_clock)
     return;
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (self->widget, keep_ticking, NULL, NULL);
   self->frame_clock = g_object_ref (clock);
   self->before_id = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), self);
   self->after_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
@@ -96,6 +112,9 @@ ek_frame_stats_dispose (GObject *object)
     }
   if (self->widget != NULL)
     {
+      if (self->tick_id != 0)
+        gtk_widget_remove_tick_callback (self->widget, self->tick_id);
+      self->tick_id = 0;
       g_clear_signal_handler (&self->realize_id, self->widget);
       g_object_remove_weak_pointer (G_OBJECT (self->widget), (gpointer *) &self->widget);
       self->widget = NULL;
