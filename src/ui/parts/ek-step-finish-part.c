@@ -4,7 +4,8 @@
  *
  * A small dim line, "1,234 tokens · $0.0123", with the breakdown in its
  * tooltip.  It is the last part of an assistant message, so it sits
- * under the message.
+ * under the message, at its end side: bookkeeping, out of the way of the
+ * conversation's flow of text and calls.
  */
 
 #include "config.h"
@@ -101,7 +102,7 @@ static void
 ek_step_finish_part_init (EkStepFinishPart *self)
 {
   self->label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->label), 0.0);
+  gtk_label_set_xalign (GTK_LABEL (self->label), 1.0);
   gtk_widget_add_css_class (self->label, "dim-label");
   gtk_widget_add_css_class (self->label, "caption");
   gtk_widget_add_css_class (self->label, "numeric");
