@@ -18,6 +18,7 @@
 
 #include "ek-cli.h"
 #include "ek-connection.h"
+#include "ek-json.h"
 
 typedef enum
 {
@@ -78,48 +79,21 @@ ensure_newline (Run *run)
     }
 }
 
-static const char *
-json_string_at (JsonObject *object,
-                const char *a,
-                const char *b)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-  if (b != NULL)
-    {
-      node = json_object_get_member (object, a);
-      if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_OBJECT)
-        return NULL;
-      object = json_node_get_object (node);
-      a = b;
-    }
-  node = json_object_get_member (object, a);
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
 /* What a tool line names: the command, the path, the pattern… */
 static char *
 tool_subject (EkPart *part)
 {
-  JsonObject *state = NULL;
-  JsonNode *node = json_object_get_member (ek_part_get_data (part), "state");
+  JsonObject *state = ek_json_get_object (ek_part_get_data (part), "state");
+  JsonObject *input = ek_json_get_object (state, "input");
   static const char * const keys[] = {
     "command", "filePath", "pattern", "description", "url", "path", NULL
   };
   const char *subject = NULL;
 
-  if (node != NULL && JSON_NODE_TYPE (node) == JSON_NODE_OBJECT)
-    state = json_node_get_object (node);
-
   for (guint i = 0; keys[i] != NULL && subject == NULL; i++)
-    subject = json_string_at (state, "input", keys[i]);
+    subject = ek_json_get_string (input, keys[i]);
   if (subject == NULL)
-    subject = json_string_at (state, "title", NULL);
+    subject = ek_json_get_string (state, "title");
   if (subject == NULL)
     return g_strdup ("");
 
@@ -167,7 +141,7 @@ print_part (Run    *run,
       ensure_newline (run);
       if (g_strcmp0 (status, "error") == 0)
         {
-          const char *error = json_string_at (ek_part_get_data (part), "state", "error");
+          const char *error = ek_json_get_string (ek_json_get_object (ek_part_get_data (part), "state"), "error");
           g_print ("[%s] error: %s%s%s\n", ek_part_get_tool (part), subject,
                    error ? " — " : "", error ? error : "");
         }
@@ -201,8 +175,8 @@ replies (Run *run)
 static char *
 error_in_words (JsonObject *error)
 {
-  const char *name = json_string_at (error, "name", NULL);
-  const char *message = json_string_at (error, "data", "message");
+  const char *name = ek_json_get_string (error, "name");
+  const char *message = ek_json_get_string (ek_json_get_object (error, "data"), "message");
 
   if (g_strcmp0 (name, "MessageAbortedError") == 0)
     return g_strdup ("The turn was interrupted");
@@ -254,7 +228,7 @@ reply_permission (Run               *run,
   static const char * const words[] = { "allowed once", "allowed always", "rejected" };
 
   ensure_newline (run);
-  g_print ("[permission] %s: %s\n", json_string_at (ek_request_get_data (request), "permission", NULL),
+  g_print ("[permission] %s: %s\n", ek_json_get_string (ek_request_get_data (request), "permission"),
            words[reply]);
   ek_client_reply_permission_async (run->client, ek_request_get_id (request), reply, NULL,
                                     NULL, on_replied, run);
@@ -290,12 +264,12 @@ answer_first_options (Run       *run,
         {
           JsonNode *first = json_array_get_element (json_node_get_array (options), 0);
           const char *label = JSON_NODE_HOLDS_OBJECT (first)
-                              ? json_string_at (json_node_get_object (first), "label", NULL) : NULL;
+                              ? ek_json_get_string (json_node_get_object (first), "label") : NULL;
           if (label != NULL)
             g_strv_builder_add (labels, label);
         }
       ensure_newline (run);
-      g_print ("[question] %s → %s\n", question ? json_string_at (question, "question", NULL) : "?",
+      g_print ("[question] %s → %s\n", question ? ek_json_get_string (question, "question") : "?",
                g_strv_length ((GStrv) labels) > 0 ? "first option" : "no answer");
       g_ptr_array_add (answers, g_strv_builder_end (labels));
     }
@@ -360,7 +334,7 @@ ask_next (Run *run)
           json_array_get_length (json_node_get_array (patterns)) > 0)
         what = g_strdup (json_array_get_string_element (json_node_get_array (patterns), 0));
       g_print ("Allow %s %s? [o]nce, [a]lways, [r]eject: ",
-               json_string_at (data, "permission", NULL), what ? what : "");
+               ek_json_get_string (data, "permission"), what ? what : "");
     }
   else
     g_print ("Answer with the first option? [Enter]: ");
@@ -691,7 +665,7 @@ ek_cli_run (int    argc,
           g_clear_error (&created.error);
           return EK_CLI_EXIT_FAILED;
         }
-      session_id = g_strdup (json_string_at (created.session, "id", NULL));
+      session_id = g_strdup (ek_json_get_string (created.session, "id"));
       json_object_unref (created.session);
     }
 

@@ -236,14 +236,6 @@ ek_coalescer_add (EkCoalescer *self,
     }
 }
 
-static inline gboolean
-same_string (const char *a,
-             const char *b,
-             gsize       b_len)
-{
-  return strncmp (a, b, b_len) == 0 && a[b_len] == '\0';
-}
-
 /**
  * ek_coalescer_merge_delta:
  * @scan: a delta read by the fast path
@@ -263,11 +255,7 @@ ek_coalescer_merge_delta (EkCoalescer       *self,
   if (self->batch->len == 0)
     return FALSE;
   tail = g_ptr_array_index (self->batch, self->batch->len - 1);
-  if (tail == NULL || tail->kind != EK_EVENT_PART_DELTA ||
-      !same_string (tail->part_id, scan->part_id, scan->part_id_len) ||
-      !same_string (tail->field, scan->field, scan->field_len) ||
-      !same_string (tail->message_id, scan->message_id, scan->message_id_len) ||
-      !same_string (tail->session_id, scan->session_id, scan->session_id_len) ||
+  if (tail == NULL || !ek_event_continues_delta (tail, scan) ||
       !g_atomic_ref_count_compare (&tail->ref_count, 1))
     return FALSE;
 

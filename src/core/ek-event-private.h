@@ -78,6 +78,8 @@ gboolean ek_event_scan_delta      (const char        *data,
                                    gsize              len,
                                    EkDeltaScan       *scan);
 EkEvent *ek_event_new_from_scan   (const EkDeltaScan *scan);
+gboolean ek_event_continues_delta (const EkEvent     *self,
+                                   const EkDeltaScan *scan);
 EkEvent *ek_event_decode_json     (const char        *data,
                                    gsize              len,
                                    GError           **error);

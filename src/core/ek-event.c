@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ek-event-private.h"
+#include "ek-json.h"
 #include "ek-json-reader.h"
 
 G_DEFINE_QUARK (ek-event-error-quark, ek_event_error)
@@ -190,6 +191,33 @@ ek_event_new_delta (const char *session_id,
   lens[EK_EVENT_STR_DELTA] = delta_len;
 
   return ek_event_new_full (EK_EVENT_PART_DELTA, strs, lens, NULL);
+}
+
+static inline gboolean
+same_string (const char *a,
+             const char *b,
+             gsize       b_len)
+{
+  return strncmp (a, b, b_len) == 0 && a[b_len] == '\0';
+}
+
+/**
+ * ek_event_continues_delta:
+ * @self: a delta event
+ * @scan: a delta read by the fast path
+ *
+ * Returns: whether @scan appends to the same part and field as @self, so
+ *   that it can be merged into it
+ */
+gboolean
+ek_event_continues_delta (const EkEvent     *self,
+                          const EkDeltaScan *scan)
+{
+  return self->kind == EK_EVENT_PART_DELTA &&
+         same_string (self->part_id, scan->part_id, scan->part_id_len) &&
+         same_string (self->field, scan->field, scan->field_len) &&
+         same_string (self->message_id, scan->message_id, scan->message_id_len) &&
+         same_string (self->session_id, scan->session_id, scan->session_id_len);
 }
 
 /**
@@ -553,35 +581,6 @@ ek_event_new_from_scan (const EkDeltaScan *scan)
 /* ------------------------------------------------------------------ */
 /* The general path, through json-glib */
 
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_OBJECT)
-    return NULL;
-  return json_node_get_object (node);
-}
-
 static gboolean
 require (const char  *type_name,
          const char  *value,
@@ -614,62 +613,62 @@ extract_ids (EkEventKind   kind,
     case EK_EVENT_SESSION_CREATED:
     case EK_EVENT_SESSION_UPDATED:
     case EK_EVENT_SESSION_DELETED:
-      info = get_object (props, "info");
-      S (SESSION) = get_string (props, "sessionID");
+      info = ek_json_get_object (props, "info");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
       if (S (SESSION) == NULL)
-        S (SESSION) = get_string (info, "id");
+        S (SESSION) = ek_json_get_string (info, "id");
       return require (type_name, S (SESSION), "sessionID", error) &&
              (kind == EK_EVENT_SESSION_DELETED ||
-              require (type_name, get_string (info, "id"), "info.id", error));
+              require (type_name, ek_json_get_string (info, "id"), "info.id", error));
 
     case EK_EVENT_SESSION_STATUS:
-      if (get_string (get_object (props, "status"), "type") == NULL)
+      if (ek_json_get_string (ek_json_get_object (props, "status"), "type") == NULL)
         return require (type_name, NULL, "status.type", error);
       G_GNUC_FALLTHROUGH;
     case EK_EVENT_SESSION_IDLE:
     case EK_EVENT_SESSION_DIFF:
     case EK_EVENT_TODO_UPDATED:
-      S (SESSION) = get_string (props, "sessionID");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
       return require (type_name, S (SESSION), "sessionID", error);
 
     case EK_EVENT_SESSION_ERROR:
       /* sessionID is optional: an error may concern no session */
-      S (SESSION) = get_string (props, "sessionID");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
       return TRUE;
 
     case EK_EVENT_MESSAGE_UPDATED:
-      info = get_object (props, "info");
-      S (MESSAGE) = get_string (info, "id");
-      S (SESSION) = get_string (props, "sessionID");
+      info = ek_json_get_object (props, "info");
+      S (MESSAGE) = ek_json_get_string (info, "id");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
       if (S (SESSION) == NULL)
-        S (SESSION) = get_string (info, "sessionID");
+        S (SESSION) = ek_json_get_string (info, "sessionID");
       return require (type_name, S (MESSAGE), "info.id", error) &&
              require (type_name, S (SESSION), "sessionID", error);
 
     case EK_EVENT_MESSAGE_REMOVED:
-      S (SESSION) = get_string (props, "sessionID");
-      S (MESSAGE) = get_string (props, "messageID");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
+      S (MESSAGE) = ek_json_get_string (props, "messageID");
       return require (type_name, S (SESSION), "sessionID", error) &&
              require (type_name, S (MESSAGE), "messageID", error);
 
     case EK_EVENT_PART_UPDATED:
-      part = get_object (props, "part");
-      S (PART) = get_string (part, "id");
-      S (MESSAGE) = get_string (part, "messageID");
-      S (SESSION) = get_string (part, "sessionID");
+      part = ek_json_get_object (props, "part");
+      S (PART) = ek_json_get_string (part, "id");
+      S (MESSAGE) = ek_json_get_string (part, "messageID");
+      S (SESSION) = ek_json_get_string (part, "sessionID");
       if (S (SESSION) == NULL)
-        S (SESSION) = get_string (props, "sessionID");
+        S (SESSION) = ek_json_get_string (props, "sessionID");
       return require (type_name, S (PART), "part.id", error) &&
              require (type_name, S (MESSAGE), "part.messageID", error) &&
              require (type_name, S (SESSION), "sessionID", error) &&
-             require (type_name, get_string (part, "type"), "part.type", error);
+             require (type_name, ek_json_get_string (part, "type"), "part.type", error);
 
     case EK_EVENT_PART_DELTA:
-      S (SESSION) = get_string (props, "sessionID");
-      S (MESSAGE) = get_string (props, "messageID");
-      S (PART) = get_string (props, "partID");
-      S (FIELD) = get_string (props, "field");
-      S (DELTA) = get_string (props, "delta");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
+      S (MESSAGE) = ek_json_get_string (props, "messageID");
+      S (PART) = ek_json_get_string (props, "partID");
+      S (FIELD) = ek_json_get_string (props, "field");
+      S (DELTA) = ek_json_get_string (props, "delta");
       return require (type_name, S (SESSION), "sessionID", error) &&
              require (type_name, S (MESSAGE), "messageID", error) &&
              require (type_name, S (PART), "partID", error) &&
@@ -677,31 +676,31 @@ extract_ids (EkEventKind   kind,
              require (type_name, S (DELTA), "delta", error);
 
     case EK_EVENT_PART_REMOVED:
-      S (SESSION) = get_string (props, "sessionID");
-      S (MESSAGE) = get_string (props, "messageID");
-      S (PART) = get_string (props, "partID");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
+      S (MESSAGE) = ek_json_get_string (props, "messageID");
+      S (PART) = ek_json_get_string (props, "partID");
       return require (type_name, S (SESSION), "sessionID", error) &&
              require (type_name, S (MESSAGE), "messageID", error) &&
              require (type_name, S (PART), "partID", error);
 
     case EK_EVENT_PERMISSION_ASKED:
     case EK_EVENT_QUESTION_ASKED:
-      S (SESSION) = get_string (props, "sessionID");
-      S (PART) = get_string (props, "id");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
+      S (PART) = ek_json_get_string (props, "id");
       return require (type_name, S (SESSION), "sessionID", error) &&
              require (type_name, S (PART), "id", error);
 
     case EK_EVENT_PERMISSION_REPLIED:
     case EK_EVENT_QUESTION_REPLIED:
     case EK_EVENT_QUESTION_REJECTED:
-      S (SESSION) = get_string (props, "sessionID");
-      S (PART) = get_string (props, "requestID");
+      S (SESSION) = ek_json_get_string (props, "sessionID");
+      S (PART) = ek_json_get_string (props, "requestID");
       return require (type_name, S (SESSION), "sessionID", error) &&
              require (type_name, S (PART), "requestID", error);
 
     case EK_EVENT_SERVER_INSTANCE_DISPOSED:
       if (S (DIRECTORY) == NULL)
-        S (DIRECTORY) = get_string (props, "directory");
+        S (DIRECTORY) = ek_json_get_string (props, "directory");
       return TRUE;
 
     case EK_EVENT_UNKNOWN:
@@ -751,14 +750,14 @@ ek_event_decode_node (JsonNode  *node,
   root = json_node_get_object (node);
 
   /* /global/event wraps each event as {directory, payload} */
-  payload = get_object (root, "payload");
+  payload = ek_json_get_object (root, "payload");
   if (payload != NULL && json_object_get_member (root, "type") == NULL)
     {
-      S (DIRECTORY) = get_string (root, "directory");
+      S (DIRECTORY) = ek_json_get_string (root, "directory");
       root = payload;
     }
 
-  S (TYPE) = get_string (root, "type");
+  S (TYPE) = ek_json_get_string (root, "type");
   if (S (TYPE) == NULL)
     {
       g_set_error_literal (error, EK_EVENT_ERROR, EK_EVENT_ERROR_ENVELOPE,
@@ -779,9 +778,9 @@ ek_event_decode_node (JsonNode  *node,
     }
 
   kind = ek_event_kind_from_string (S (TYPE));
-  S (ID) = get_string (root, "id");
+  S (ID) = ek_json_get_string (root, "id");
   if (S (ID) == NULL)
-    S (ID) = get_string (root, "eventId");
+    S (ID) = ek_json_get_string (root, "eventId");
 
   if (!extract_ids (kind, props, strs, error))
     return NULL;

@@ -188,14 +188,6 @@ close_open_delta (EkIngest *self)
     push_element (self, ELEMENT_EVENT, g_steal_pointer (&self->open_delta), NULL, NULL);
 }
 
-static inline gboolean
-same_string (const char *a,
-             const char *b,
-             gsize       b_len)
-{
-  return strncmp (a, b, b_len) == 0 && a[b_len] == '\0';
-}
-
 static void
 on_sse_event (const char *event_type,
               const char *data,
@@ -213,11 +205,7 @@ on_sse_event (const char *event_type,
     {
       EkEvent *open = self->open_delta;
 
-      if (open != NULL &&
-          same_string (open->part_id, scan.part_id, scan.part_id_len) &&
-          same_string (open->field, scan.field, scan.field_len) &&
-          same_string (open->message_id, scan.message_id, scan.message_id_len) &&
-          same_string (open->session_id, scan.session_id, scan.session_id_len))
+      if (open != NULL && ek_event_continues_delta (open, &scan))
         {
           ek_event_append_delta (open, scan.delta, scan.delta_len);
           return;

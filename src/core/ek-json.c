@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "ek-store-private.h"
+#include "ek-json.h"
 
 const char *
 ek_json_get_string (JsonObject *object,

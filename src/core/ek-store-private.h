@@ -4,18 +4,11 @@
  */
 #pragma once
 
+#include "ek-json.h"
 #include "ek-store.h"
 
 G_BEGIN_DECLS
 
-/* helpers shared by the store's types */
-const char *ek_json_get_string (JsonObject *object,
-                                const char *member);
-JsonObject *ek_json_get_object (JsonObject *object,
-                                const char *member);
-gint64      ek_json_get_int    (JsonObject *object,
-                                const char *member,
-                                gint64      fallback);
 
 EkPart     *ek_part_new            (JsonObject *data);
 void        ek_part_update         (EkPart     *self,
