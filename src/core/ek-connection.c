@@ -36,7 +36,6 @@ struct _EkConnection
   gboolean       fetch_failed;    /* one of them failed: resync again */
   guint          retry_id;
   gboolean       synced;
-  guint          n_syncs;
 };
 
 G_DEFINE_FINAL_TYPE (EkConnection, ek_connection, G_TYPE_OBJECT)
@@ -96,8 +95,6 @@ set_synced (EkConnection *self,
   if (self->synced == synced)
     return;
   self->synced = synced;
-  if (synced)
-    self->n_syncs++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCED]);
 }
 
@@ -431,18 +428,6 @@ ek_connection_get_synced (EkConnection *self)
 {
   g_return_val_if_fail (EK_IS_CONNECTION (self), FALSE);
   return self->synced;
-}
-
-/**
- * ek_connection_get_n_syncs:
- *
- * Returns: how many resyncs have completed (one per connect)
- */
-guint
-ek_connection_get_n_syncs (EkConnection *self)
-{
-  g_return_val_if_fail (EK_IS_CONNECTION (self), 0);
-  return self->n_syncs;
 }
 
 /**

@@ -25,7 +25,6 @@ EkEventStream *ek_connection_get_stream         (EkConnection  *self);
 void           ek_connection_start              (EkConnection  *self);
 void           ek_connection_stop               (EkConnection  *self);
 gboolean       ek_connection_get_synced         (EkConnection  *self);
-guint          ek_connection_get_n_syncs        (EkConnection  *self);
 void           ek_connection_set_history_limit  (EkConnection  *self,
                                                  int            limit);
 void           ek_connection_open_session       (EkConnection  *self,

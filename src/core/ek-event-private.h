@@ -50,12 +50,6 @@ EkEvent *ek_event_new_full   (EkEventKind  kind,
                               const char  *strs[EK_EVENT_N_STRS],
                               const gsize  lens[EK_EVENT_N_STRS],
                               JsonObject  *properties);
-EkEvent *ek_event_new_delta  (const char  *session_id,
-                              const char  *message_id,
-                              const char  *part_id,
-                              const char  *field,
-                              const char  *delta,
-                              gsize        delta_len);
 /* A delta read by the fast path without allocating: the strings point
  * into the calling thread's scratch space, valid until its next scan. */
 typedef struct

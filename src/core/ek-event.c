@@ -168,31 +168,6 @@ ek_event_new_full (EkEventKind  kind,
   return self;
 }
 
-EkEvent *
-ek_event_new_delta (const char *session_id,
-                    const char *message_id,
-                    const char *part_id,
-                    const char *field,
-                    const char *delta,
-                    gsize       delta_len)
-{
-  const char *strs[EK_EVENT_N_STRS] = {
-    [EK_EVENT_STR_TYPE] = "message.part.delta",
-    [EK_EVENT_STR_SESSION] = session_id,
-    [EK_EVENT_STR_MESSAGE] = message_id,
-    [EK_EVENT_STR_PART] = part_id,
-    [EK_EVENT_STR_FIELD] = field,
-    [EK_EVENT_STR_DELTA] = delta,
-  };
-  gsize lens[EK_EVENT_N_STRS];
-
-  for (int i = 0; i < EK_EVENT_N_STRS; i++)
-    lens[i] = (gsize) -1;
-  lens[EK_EVENT_STR_DELTA] = delta_len;
-
-  return ek_event_new_full (EK_EVENT_PART_DELTA, strs, lens, NULL);
-}
-
 static inline gboolean
 same_string (const char *a,
              const char *b,

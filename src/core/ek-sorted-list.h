@@ -26,7 +26,5 @@ void          ek_sorted_list_remove_at  (EkSortedList     *self,
                                          guint             position);
 gboolean      ek_sorted_list_remove     (EkSortedList     *self,
                                          gconstpointer     item);
-void          ek_sorted_list_splice_sorted (EkSortedList  *self,
-                                         GPtrArray        *items);
 
 G_END_DECLS
