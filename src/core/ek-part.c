@@ -212,7 +212,8 @@ ek_part_update (EkPart     *self,
                 JsonObject *data)
 {
   g_autoptr(JsonObject) old = NULL;
-  g_autofree char *old_text = NULL;
+  g_autoptr(GArray) old_streams = NULL;
+  const char *old_text;
   gboolean type_changed, tool_changed, status_changed, text_changed;
 
   g_return_if_fail (EK_IS_PART (self));
@@ -221,10 +222,12 @@ ek_part_update (EkPart     *self,
   if (data == self->data)
     return;
 
-  old_text = g_strdup (ek_part_get_text (self));
+  /* the old text stays where it is (old data or old stream) until the
+   * comparison is done: no copy of a long text per update */
+  old_text = ek_part_get_text (self);
   old = g_steal_pointer (&self->data);
+  old_streams = g_steal_pointer (&self->streams);
   self->data = json_object_ref (data);
-  g_clear_pointer (&self->streams, g_array_unref);
 
   type_changed = str_changed (ek_json_get_string (old, "type"), ek_part_get_part_type (self));
   tool_changed = str_changed (ek_json_get_string (old, "tool"), ek_part_get_tool (self));
