@@ -448,6 +448,71 @@ test_envelope_extra_fields (void)
     }
 }
 
+/* The envelope is read without json-glib: member order, repeats, and
+ * properties that only become a tree when asked for must not change the
+ * event. */
+static void
+test_envelope_member_order (void)
+{
+  const char *cases[] = {
+    /* properties before the type, for a kind whose properties are read */
+    "{\"properties\":{\"sessionID\":\"s\",\"info\":{\"id\":\"m\",\"sessionID\":\"s\"}},\"type\":\"message.updated\",\"id\":\"e\"}",
+    /* and after it */
+    "{\"id\":\"e\",\"type\":\"message.updated\",\"properties\":{\"sessionID\":\"s\",\"info\":{\"id\":\"m\",\"sessionID\":\"s\"}}}",
+    /* a repeated member: the last one counts, as in json-glib */
+    "{\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"a\"},\"properties\":{\"sessionID\":\"b\"}}",
+    "{\"type\":\"plugin.added\",\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"s\"}}",
+    "{\"id\":\"a\",\"id\":\"b\",\"type\":\"server.heartbeat\",\"properties\":{}}",
+    /* members nobody reads, of every shape */
+    "{\"type\":\"session.idle\",\"x\":[1,{\"y\":[true,false,null]},\"\\u00e9\"],\"properties\":{\"sessionID\":\"s\"}}",
+    /* properties that are null, or missing */
+    "{\"type\":\"server.connected\",\"properties\":null}",
+    "{\"type\":\"server.connected\"}",
+    /* an id that is not a string */
+    "{\"id\":7,\"type\":\"server.heartbeat\",\"properties\":{}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(EkEvent) event = decode_all_ways (cases[i]);
+
+      g_assert_nonnull (ek_event_get_properties (event));
+    }
+}
+
+/* Properties of kinds the client ignores are checked at once but made
+ * into a tree only when asked for; asking gives what json-glib reads. */
+static void
+test_envelope_ignored_properties (void)
+{
+  const char *json =
+    "{\"id\":\"evt_1\",\"type\":\"plugin.added\",\"properties\":{\"id\":\"core/x\",\"n\":[1,2.5,-3e2],\"t\":\"a\\\"b\\u00e9\"}}";
+  g_autoptr(EkEvent) event = ek_test_decode (json);
+  g_autoptr(EkEvent) general = decode_with_json_glib (json, -1, NULL);
+  JsonObject *props = ek_event_get_properties (event);
+
+  g_assert_cmpint (ek_event_get_kind (event), ==, EK_EVENT_PLUGIN_ADDED);
+  g_assert_nonnull (props);
+  /* made once, then the same object */
+  g_assert_true (ek_event_get_properties (event) == props);
+  g_assert_cmpstr (json_object_get_string_member (props, "id"), ==, "core/x");
+  g_assert_cmpstr (json_object_get_string_member (props, "t"), ==, "a\"b\u00e9");
+  assert_events_equal (event, general);
+
+  /* not strict JSON inside them is still an error, as for any kind */
+  {
+    const char *bad[] = {
+      "{\"type\":\"plugin.added\",\"properties\":{\"id\":01}}",
+      "{\"type\":\"plugin.added\",\"properties\":{\"id\":\"\\x\"}}",
+      "{\"type\":\"reference.updated\",\"properties\":{\"a\":[1,]}}",
+      "{\"properties\":{\"a\":tru},\"type\":\"server.heartbeat\"}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      assert_decode_fails (bad[i], strlen (bad[i]), EK_EVENT_ERROR_SYNTAX, "not valid JSON");
+  }
+}
+
 static void
 test_envelope_global (void)
 {
@@ -786,6 +851,31 @@ test_lone_surrogates (void)
     }
 }
 
+/* Strings made of runs of plain text, escapes and multi-byte characters
+ * at every alignment read as json-glib reads them. */
+static void
+test_strings_random (void)
+{
+  const char *pieces[] = {
+    "a", "bcdefgh", "ijklmnopqrstuvw", " ", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+    "\\n", "\\\"", "\\\\", "\\/", "\\u00e9", "\\ud83d\\ude00", "'", "~", "0",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
+
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autoptr(GString) json = g_string_new ("{\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"");
+      guint n = g_rand_int_range (rand, 0, 24);
+      g_autoptr(EkEvent) event = NULL;
+
+      for (guint i = 0; i < n; i++)
+        g_string_append (json, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      g_string_append (json, "\"}}");
+      event = decode_all_ways (json->str);
+      g_assert_nonnull (ek_event_get_session_id (event));
+    }
+}
+
 static void
 test_nul_escape (void)
 {
@@ -1014,6 +1104,8 @@ main (int   argc,
   g_test_add_func ("/event/delta/large", test_delta_large);
 
   g_test_add_func ("/event/envelope/extra-fields", test_envelope_extra_fields);
+  g_test_add_func ("/event/envelope/member-order", test_envelope_member_order);
+  g_test_add_func ("/event/envelope/ignored-properties", test_envelope_ignored_properties);
   g_test_add_func ("/event/envelope/global", test_envelope_global);
   g_test_add_func ("/event/envelope/global-sync", test_envelope_global_sync);
   g_test_add_func ("/event/envelope/unknown-type", test_unknown_type);
@@ -1033,6 +1125,7 @@ main (int   argc,
   g_test_add_func ("/event/nesting-within-limit", test_nesting_within_limit);
   g_test_add_func ("/event/strings/lone-surrogates", test_lone_surrogates);
   g_test_add_func ("/event/strings/nul-escape", test_nul_escape);
+  g_test_add_func ("/event/strings/random", test_strings_random);
 
   g_test_add_func ("/event/numbers/like-json-glib", test_numbers);
   g_test_add_func ("/event/numbers/out-of-range", test_numbers_out_of_range);

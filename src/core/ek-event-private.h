@@ -27,8 +27,10 @@ struct _EkEvent
   /* set once the coalescer merged later deltas into this one; then
    * delta points into it */
   GString         *merged;
-  /* NULL for deltas, which keep only their strings */
+  /* NULL for deltas, which keep only their strings; made on first use
+   * from raw_properties for kinds the store ignores (atomically) */
   JsonObject      *properties;
+  const char      *raw_properties;
   char             strings[];
 };
 
@@ -43,6 +45,7 @@ typedef enum
   EK_EVENT_STR_PART,
   EK_EVENT_STR_FIELD,
   EK_EVENT_STR_DELTA,
+  EK_EVENT_STR_RAW_PROPERTIES,
   EK_EVENT_N_STRS
 } EkEventStr;
 

@@ -150,6 +150,7 @@ ek_event_new_full (EkEventKind  kind,
   slots[EK_EVENT_STR_PART] = &self->part_id;
   slots[EK_EVENT_STR_FIELD] = &self->field;
   slots[EK_EVENT_STR_DELTA] = &self->delta;
+  slots[EK_EVENT_STR_RAW_PROPERTIES] = &self->raw_properties;
 
   out = self->strings;
   for (int i = 0; i < EK_EVENT_N_STRS; i++)
@@ -290,7 +291,24 @@ ek_event_get_delta (const EkEvent *self,
 JsonObject *
 ek_event_get_properties (const EkEvent *self)
 {
-  return self->properties;
+  EkEvent *event = (EkEvent *) self;
+  JsonObject *props = g_atomic_pointer_get (&event->properties);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (props != NULL || self->raw_properties == NULL)
+    return props;
+
+  /* checked when the event was decoded: it reads */
+  node = ek_json_read_strict (self->raw_properties, strlen (self->raw_properties));
+  props = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_dup_object (node)
+                                                         : json_object_new ();
+  if (!g_atomic_pointer_compare_and_exchange (&event->properties, NULL, props))
+    {
+      /* another thread was first */
+      json_object_unref (props);
+      props = g_atomic_pointer_get (&event->properties);
+    }
+  return props;
 }
 
 /* ------------------------------------------------------------------ */
@@ -323,6 +341,8 @@ enum {
   DELTA_DELTA,
   DELTA_ID,
   DELTA_KEY,
+  ENVELOPE_TYPE,
+  ENVELOPE_SKIPPED,
   N_SCRATCH
 };
 
@@ -794,6 +814,167 @@ ek_event_decode (const char  *data,
   return ek_event_decode_json (data, len, error);
 }
 
+/* Kinds whose properties nothing in the client reads: their JSON is
+ * checked but only made into a tree if someone asks. */
+static gboolean
+kind_ignores_properties (EkEventKind kind)
+{
+  switch (kind)
+    {
+    case EK_EVENT_UNKNOWN:
+    case EK_EVENT_SERVER_CONNECTED:
+    case EK_EVENT_SERVER_HEARTBEAT:
+    case EK_EVENT_FILE_EDITED:
+    case EK_EVENT_FILE_WATCHER_UPDATED:
+    case EK_EVENT_VCS_BRANCH_UPDATED:
+    case EK_EVENT_PROJECT_UPDATED:
+    case EK_EVENT_LSP:
+    case EK_EVENT_PLUGIN_ADDED:
+    case EK_EVENT_CATALOG_UPDATED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static EkEventKind
+kind_from_view (View type)
+{
+  char name[64];
+
+  if (type.len >= sizeof name)
+    {
+      g_autofree char *copy = g_strndup (type.str, type.len);
+
+      return ek_event_kind_from_string (copy);
+    }
+  memcpy (name, type.str, type.len);
+  name[type.len] = '\0';
+  return ek_event_kind_from_string (name);
+}
+
+typedef enum
+{
+  ENVELOPE_DECODED,
+  ENVELOPE_FAILED,  /* well-formed, but not a valid event: @error is set */
+  ENVELOPE_OTHER,   /* leave it to json-glib */
+} EnvelopeResult;
+
+/* `{"id", "type", "properties", …}` read with the scanner: only the
+ * properties become a tree (and for kinds nobody reads, not even they).
+ * Anything unusual — the /global/event envelope, a repeated member, a
+ * type or properties of the wrong kind, text that is not strict JSON —
+ * is ENVELOPE_OTHER, for the general path to read or to report. */
+static EnvelopeResult
+decode_envelope (const char  *data,
+                 gsize        len,
+                 EkEvent    **out,
+                 GError     **error)
+{
+  EkJsonScanner s = { data, data + len };
+  Scratch *scratch = scratch_get ();
+  const char *strs[EK_EVENT_N_STRS] = { NULL, };
+  gsize lens[EK_EVENT_N_STRS];
+  g_autoptr(JsonNode) props_node = NULL;
+  View type = { NULL, 0 };
+  View id = { NULL, 0 };
+  View props = { NULL, 0 };
+  gboolean more = TRUE;
+  EkEventKind kind;
+
+  if (!expect (&s, '{'))
+    return ENVELOPE_OTHER;
+  ek_json_scanner_skip_ws (&s);
+  if (s.p < s.end && *s.p == '}')
+    return ENVELOPE_OTHER;
+
+  while (more)
+    {
+      View key;
+
+      if (!read_view (&s, scratch->buf[DELTA_KEY], &key) || !expect (&s, ':'))
+        return ENVELOPE_OTHER;
+      ek_json_scanner_skip_ws (&s);
+      if (s.p >= s.end)
+        return ENVELOPE_OTHER;
+
+      if (VIEW_IS (key, "type"))
+        {
+          if (type.str != NULL || *s.p != '"' ||
+              !read_view (&s, scratch->buf[ENVELOPE_TYPE], &type))
+            return ENVELOPE_OTHER;
+        }
+      else if (VIEW_IS (key, "id"))
+        {
+          if (id.str != NULL || *s.p != '"' || !read_view (&s, scratch->buf[DELTA_ID], &id))
+            return ENVELOPE_OTHER;
+        }
+      else if (VIEW_IS (key, "properties"))
+        {
+          if (props.str != NULL || *s.p != '{')
+            return ENVELOPE_OTHER;
+          props.str = s.p;
+          /* the type usually comes first: then build the tree at once if
+           * it is wanted, else just check the text */
+          if (type.str != NULL && !kind_ignores_properties (kind_from_view (type)))
+            {
+              props_node = ek_json_scanner_read_value (&s, scratch->buf[ENVELOPE_SKIPPED]);
+              if (props_node == NULL)
+                return ENVELOPE_OTHER;
+            }
+          else if (!ek_json_scanner_skip_value (&s, scratch->buf[ENVELOPE_SKIPPED]))
+            return ENVELOPE_OTHER;
+          props.len = s.p - props.str;
+        }
+      else if (VIEW_IS (key, "payload") || VIEW_IS (key, "directory") || VIEW_IS (key, "eventId"))
+        return ENVELOPE_OTHER;
+      else if (!ek_json_scanner_skip_value (&s, scratch->buf[ENVELOPE_SKIPPED]))
+        return ENVELOPE_OTHER;
+
+      if (!next_member (&s, &more))
+        return ENVELOPE_OTHER;
+    }
+  ek_json_scanner_skip_ws (&s);
+  if (s.p != s.end || type.str == NULL)
+    return ENVELOPE_OTHER;
+
+  kind = kind_from_view (type);
+  for (int i = 0; i < EK_EVENT_N_STRS; i++)
+    lens[i] = (gsize) -1;
+  strs[EK_EVENT_STR_TYPE] = type.str;
+  lens[EK_EVENT_STR_TYPE] = type.len;
+  strs[EK_EVENT_STR_ID] = id.str;
+  lens[EK_EVENT_STR_ID] = id.len;
+
+  if (kind_ignores_properties (kind))
+    {
+      strs[EK_EVENT_STR_RAW_PROPERTIES] = props.str != NULL ? props.str : "{}";
+      lens[EK_EVENT_STR_RAW_PROPERTIES] = props.str != NULL ? props.len : 2;
+      *out = ek_event_new_full (kind, strs, lens, NULL);
+      return ENVELOPE_DECODED;
+    }
+
+  if (props_node == NULL && props.str != NULL)
+    {
+      props_node = ek_json_read_strict (props.str, props.len);
+      if (props_node == NULL)
+        return ENVELOPE_OTHER;
+    }
+  else if (props_node == NULL)
+    {
+      g_autoptr(JsonObject) empty = json_object_new ();
+
+      props_node = json_node_init_object (json_node_alloc (), empty);
+    }
+
+  if (!extract_ids (kind, json_node_get_object (props_node), strs, error))
+    return ENVELOPE_FAILED;
+  /* the strings are all a delta keeps */
+  *out = ek_event_new_full (kind, strs, lens,
+                            kind == EK_EVENT_PART_DELTA ? NULL : json_node_get_object (props_node));
+  return ENVELOPE_DECODED;
+}
+
 /**
  * ek_event_decode_json:
  *
@@ -806,12 +987,24 @@ ek_event_decode_json (const char  *data,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  EkEvent *event = NULL;
 
   if (len == 0)
     {
       g_set_error_literal (error, EK_EVENT_ERROR, EK_EVENT_ERROR_SYNTAX,
                            "Event has no data");
       return NULL;
+    }
+
+  switch (decode_envelope (data, len, &event, error))
+    {
+    case ENVELOPE_DECODED:
+      return event;
+    case ENVELOPE_FAILED:
+      return NULL;
+    case ENVELOPE_OTHER:
+    default:
+      break;
     }
 
   root = ek_json_parse (data, len, &local_error);

@@ -54,11 +54,11 @@ read_hex4 (EkJsonScanner *s,
 #define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
 #define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
 
-/* Eight bytes at a time: are they all printable ASCII other than the
- * quote and the backslash?  (A "no" may be wrong; the caller then looks
- * byte by byte.) */
-static inline gboolean
-word_is_plain (guint64 w)
+/* Eight bytes at a time: which are not printable ASCII other than the
+ * quote and the backslash?  A byte's top bit says so.  The lowest marked
+ * byte is always right (a borrow only marks bytes above a marked one). */
+static inline guint64
+special_bytes (guint64 w)
 {
   guint64 quote = w ^ (ONES * '"');
   guint64 backslash = w ^ (ONES * '\\');
@@ -67,7 +67,7 @@ word_is_plain (guint64 w)
                     (w - ONES * 0x20) |
                     w;
 
-  return (special & HIGHS) == 0;
+  return special & HIGHS;
 }
 
 /* Skips plain string characters; stops at a quote, a backslash, a control
@@ -84,10 +84,18 @@ skip_plain (const char *p,
       while (end - p >= 8)
         {
           guint64 w;
+          guint64 special;
 
           memcpy (&w, p, sizeof w);
-          if (!word_is_plain (w))
-            break;
+          special = special_bytes (w);
+          if (special != 0)
+            {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+              /* straight to the first byte that needs a look */
+              p += __builtin_ctzll (special) / 8;
+#endif
+              break;
+            }
           p += 8;
         }
       if (p >= end)
@@ -363,6 +371,107 @@ read_word (EkJsonScanner *s,
   return TRUE;
 }
 
+static gboolean skip_value (EkJsonScanner *s,
+                            GString       *scratch,
+                            guint          depth);
+
+static gboolean
+skip_members (EkJsonScanner *s,
+              GString       *scratch,
+              guint          depth,
+              char           close)
+{
+  s->p++; /* the bracket or brace */
+  ek_json_scanner_skip_ws (s);
+  if (s->p < s->end && *s->p == close)
+    {
+      s->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      if (close == '}')
+        {
+          const char *key;
+          gsize len;
+
+          ek_json_scanner_skip_ws (s);
+          if (!ek_json_scanner_read_string_view (s, scratch, &key, &len))
+            return FALSE;
+          ek_json_scanner_skip_ws (s);
+          if (s->p >= s->end || *s->p != ':')
+            return FALSE;
+          s->p++;
+        }
+      if (!skip_value (s, scratch, depth + 1))
+        return FALSE;
+
+      ek_json_scanner_skip_ws (s);
+      if (s->p >= s->end)
+        return FALSE;
+      if (*s->p == close)
+        {
+          s->p++;
+          return TRUE;
+        }
+      if (*s->p != ',')
+        return FALSE;
+      s->p++;
+    }
+}
+
+static gboolean
+skip_value (EkJsonScanner *s,
+            GString       *scratch,
+            guint          depth)
+{
+  const char *str;
+  gsize len;
+
+  if (depth > EK_JSON_MAX_DEPTH)
+    return FALSE;
+
+  ek_json_scanner_skip_ws (s);
+  if (s->p >= s->end)
+    return FALSE;
+
+  switch (*s->p)
+    {
+    case '{':
+      return skip_members (s, scratch, depth, '}');
+    case '[':
+      return skip_members (s, scratch, depth, ']');
+    case '"':
+      return ek_json_scanner_read_string_view (s, scratch, &str, &len);
+    case 't':
+      return read_word (s, "true", 4);
+    case 'f':
+      return read_word (s, "false", 5);
+    case 'n':
+      return read_word (s, "null", 4);
+    default:
+      return ek_json_scanner_skip_number (s);
+    }
+}
+
+/**
+ * ek_json_scanner_skip_value:
+ * @s: a scanner at a value (or at whitespace before it)
+ * @scratch: room for decoding strings with escapes
+ *
+ * Passes over one value, checking it as strictly as ek_json_read_strict()
+ * does, without building anything.
+ *
+ * Returns: %TRUE when a whole strict JSON value was passed over
+ */
+gboolean
+ek_json_scanner_skip_value (EkJsonScanner *s,
+                            GString       *scratch)
+{
+  return skip_value (s, scratch, 0);
+}
+
 static JsonNode *
 read_object (EkJsonScanner *s,
              GString       *buf,
@@ -512,6 +621,23 @@ read_value (EkJsonScanner *s,
     default:
       return read_number (s);
     }
+}
+
+/**
+ * ek_json_scanner_read_value:
+ * @s: a scanner at a value (or at whitespace before it)
+ * @scratch: room for decoding strings
+ *
+ * Reads one strict JSON value into a tree, leaving @s after it.
+ *
+ * Returns: (transfer full) (nullable): the node, or %NULL when the text
+ *   there is not a strict JSON value
+ */
+JsonNode *
+ek_json_scanner_read_value (EkJsonScanner *s,
+                            GString       *scratch)
+{
+  return read_value (s, scratch, 0);
 }
 
 /**

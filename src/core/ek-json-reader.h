@@ -37,6 +37,10 @@ gboolean  ek_json_scanner_read_string_view (EkJsonScanner  *s,
                                             const char    **str,
                                             gsize          *len);
 gboolean  ek_json_scanner_skip_number  (EkJsonScanner *s);
+gboolean  ek_json_scanner_skip_value   (EkJsonScanner *s,
+                                        GString       *scratch);
+JsonNode *ek_json_scanner_read_value   (EkJsonScanner *s,
+                                        GString       *scratch);
 
 JsonNode *ek_json_read_strict          (const char    *data,
                                         gsize          len);
