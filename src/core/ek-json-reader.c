@@ -18,6 +18,10 @@
 
 #include "ek-json-reader.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 static inline int
 hex_digit (char c)
 {
@@ -54,9 +58,9 @@ read_hex4 (EkJsonScanner *s,
 #define ONES  G_GUINT64_CONSTANT (0x0101010101010101)
 #define HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
 
-/* Eight bytes at a time: which are not printable ASCII other than the
- * quote and the backslash?  A byte's top bit says so.  The lowest marked
- * byte is always right (a borrow only marks bytes above a marked one). */
+/* Eight bytes at a time: which are a quote, a backslash or a control
+ * character?  A byte's top bit says so.  The lowest marked byte is always
+ * right (a borrow only marks bytes above a marked one). */
 static inline guint64
 special_bytes (guint64 w)
 {
@@ -64,10 +68,59 @@ special_bytes (guint64 w)
   guint64 backslash = w ^ (ONES * '\\');
   guint64 special = ((quote - ONES) & ~quote) |
                     ((backslash - ONES) & ~backslash) |
-                    (w - ONES * 0x20) |
-                    w;
+                    ((w - ONES * 0x20) & ~w);
 
   return special & HIGHS;
+}
+
+/* The first byte from @p on that may end a run of plain characters (a
+ * quote, a backslash or a control character), or a byte near the end to
+ * look at by itself.  Sets @high when a byte ≥ 0x80 was seen on the way
+ * (perhaps one just after the returned byte: that only costs a check). */
+static inline const char *
+next_special (const char *p,
+              const char *end,
+              gboolean   *high)
+{
+#ifdef __SSE2__
+  const __m128i quotes = _mm_set1_epi8 ('"');
+  const __m128i backslashes = _mm_set1_epi8 ('\\');
+  const __m128i controls = _mm_set1_epi8 (0x1f);
+
+  while (end - p >= 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
+      __m128i special = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (v, quotes),
+                                                    _mm_cmpeq_epi8 (v, backslashes)),
+                                      _mm_cmpeq_epi8 (_mm_max_epu8 (v, controls), controls));
+      int mask = _mm_movemask_epi8 (special);
+
+      *high |= _mm_movemask_epi8 (v) != 0;
+      if (mask != 0)
+        return p + __builtin_ctz ((unsigned) mask);
+      p += 16;
+    }
+#endif
+
+  while (end - p >= 8)
+    {
+      guint64 w;
+      guint64 special;
+
+      memcpy (&w, p, sizeof w);
+      special = special_bytes (w);
+      *high |= (w & HIGHS) != 0;
+      if (special != 0)
+        {
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+          return p + __builtin_ctzll (special) / 8;
+#else
+          return p;
+#endif
+        }
+      p += 8;
+    }
+  return p;
 }
 
 /* Skips plain string characters; stops at a quote, a backslash, a control
@@ -77,41 +130,19 @@ skip_plain (const char *p,
             const char *end,
             gboolean   *high)
 {
-  guchar seen = 0;
-
   for (;;)
     {
-      while (end - p >= 8)
-        {
-          guint64 w;
-          guint64 special;
+      guchar c;
 
-          memcpy (&w, p, sizeof w);
-          special = special_bytes (w);
-          if (special != 0)
-            {
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-              /* straight to the first byte that needs a look */
-              p += __builtin_ctzll (special) / 8;
-#endif
-              break;
-            }
-          p += 8;
-        }
+      p = next_special (p, end, high);
       if (p >= end)
         break;
-
-      {
-        guchar c = (guchar) *p;
-
-        if (c == '"' || c == '\\' || c < 0x20)
-          break;
-        seen |= c;
-        p++;
-      }
+      c = (guchar) *p;
+      if (c == '"' || c == '\\' || c < 0x20)
+        break;
+      *high |= c >= 0x80;
+      p++;
     }
-
-  *high |= (seen & 0x80) != 0;
   return p;
 }
 
