@@ -186,6 +186,104 @@ test_stream_and_resync (void)
   g_assert_cmpint (ek_event_stream_get_state (ek_connection_get_stream (connection)), ==, EK_STREAM_STATE_IDLE);
 }
 
+static guint
+n_history_requests (EkMockServer *server,
+                    const char   *session_id)
+{
+  g_autofree char *path = g_strdup_printf ("/session/%s/message", session_id);
+  guint n = 0;
+
+  for (guint i = 0; i < ek_mock_server_get_n_requests (server); i++)
+    if (g_strcmp0 (ek_mock_server_get_request (server, i)->path, path) == 0)
+      n++;
+  return n;
+}
+
+static guint
+n_session_messages (EkStore    *store,
+                    const char *session_id)
+{
+  EkSession *session = ek_store_lookup_session (store, session_id);
+
+  return session ? g_list_model_get_n_items (ek_session_get_messages (session)) : 0;
+}
+
+/* Sessions the user left long ago (more than the last few) let go of
+ * their messages; opening one again fetches them anew. */
+static void
+test_release_closed_sessions (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkConnection) connection = ek_connection_new (client, store);
+  const char *ids[] = { "ses_a", "ses_b", "ses_c" };
+  gboolean synced = FALSE;
+
+  ek_mock_server_set_handler (server, "GET", "/event", serve_open_stream,
+                              (gpointer) "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n");
+  ek_mock_server_respond (server, "GET", "/session", 200,
+                          "[{\"id\":\"ses_a\",\"time\":{\"created\":1,\"updated\":1}},"
+                          "{\"id\":\"ses_b\",\"time\":{\"created\":1,\"updated\":2}},"
+                          "{\"id\":\"ses_c\",\"time\":{\"created\":1,\"updated\":3}}]");
+  ek_mock_server_respond (server, "GET", "/session/status", 200, "{}");
+  ek_mock_server_respond (server, "GET", "/permission", 200, "[]");
+  ek_mock_server_respond (server, "GET", "/question", 200, "[]");
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/session/%s/message", ids[i]);
+      g_autofree char *body = g_strdup_printf (
+        "[{\"info\":{\"id\":\"msg_1\",\"sessionID\":\"%s\",\"role\":\"user\",\"time\":{\"created\":1}},"
+        "\"parts\":[{\"id\":\"prt_1\",\"sessionID\":\"%s\",\"messageID\":\"msg_1\",\"type\":\"text\",\"text\":\"hi\"}]}]",
+        ids[i], ids[i]);
+
+      ek_mock_server_respond (server, "GET", path, 200, body);
+    }
+
+  ek_connection_set_keep_closed (connection, 1);
+  g_signal_connect (connection, "notify::synced", G_CALLBACK (on_synced), &synced);
+  ek_connection_start (connection);
+  iterate_until (&synced, 30000);
+
+  /* each opened in turn, then left */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+      ek_connection_open_session (connection, ids[i]);
+      while (n_session_messages (store, ids[i]) == 0 && g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (n_session_messages (store, ids[i]), ==, 1);
+      ek_connection_close_session (connection, ids[i]);
+    }
+
+  /* one left session is kept: the last; the others are let go */
+  g_assert_cmpuint (n_session_messages (store, "ses_a"), ==, 0);
+  g_assert_cmpuint (n_session_messages (store, "ses_b"), ==, 0);
+  g_assert_cmpuint (n_session_messages (store, "ses_c"), ==, 1);
+  /* but the sessions themselves stay, for the sidebar */
+  g_assert_nonnull (ek_store_lookup_session (store, "ses_a"));
+
+  /* opening a released one fetches it again */
+  g_assert_cmpuint (n_history_requests (server, "ses_a"), ==, 1);
+  ek_connection_open_session (connection, "ses_a");
+  {
+    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (n_session_messages (store, "ses_a") == 0 && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpuint (n_session_messages (store, "ses_a"), ==, 1);
+  g_assert_cmpuint (n_history_requests (server, "ses_a"), ==, 2);
+
+  /* keeping more brings nothing back, keeping none lets go of the rest */
+  ek_connection_set_keep_closed (connection, 0);
+  g_assert_cmpuint (n_session_messages (store, "ses_c"), ==, 0);
+  g_assert_cmpuint (n_session_messages (store, "ses_a"), ==, 1);
+
+  ek_connection_stop (connection);
+}
+
 static void
 on_state (EkEventStream *stream,
           GParamSpec    *pspec,
@@ -221,6 +319,7 @@ main (int    argc,
   g_test_add_func ("/connection/prompt/taken", test_prompt_taken);
   g_test_add_func ("/connection/stream-and-resync", test_stream_and_resync);
   g_test_add_func ("/connection/stream-unauthorized", test_stream_unauthorized);
+  g_test_add_func ("/connection/release-closed-sessions", test_release_closed_sessions);
 
   return g_test_run ();
 }

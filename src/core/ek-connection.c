@@ -30,6 +30,8 @@ struct _EkConnection
   GCancellable  *cancellable;
 
   GHashTable    *open_sessions;   /* id → next-cursor (char*, NULL at the end) */
+  GQueue         closed;          /* ids of sessions closed but still held, latest first */
+  guint          keep_closed;
   int            history_limit;   /* 0: whole histories */
   guint          pending;         /* fetches of the current resync */
   guint          generation;      /* bumped by each resync */
@@ -308,6 +310,7 @@ ek_connection_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_hash_table_unref (self->open_sessions);
+  g_queue_clear_full (&self->closed, g_free);
 
   G_OBJECT_CLASS (ek_connection_parent_class)->finalize (object);
 }
@@ -367,6 +370,8 @@ ek_connection_init (EkConnection *self)
 {
   self->cancellable = g_cancellable_new ();
   self->open_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_queue_init (&self->closed);
+  self->keep_closed = EK_CONNECTION_KEEP_CLOSED;
 }
 
 EkConnection *
@@ -442,6 +447,33 @@ ek_connection_set_history_limit (EkConnection *self,
   self->history_limit = MAX (limit, 0);
 }
 
+static void
+forget_closed (EkConnection *self,
+               const char   *session_id)
+{
+  GList *link = g_queue_find_custom (&self->closed, session_id, (GCompareFunc) g_strcmp0);
+
+  if (link != NULL)
+    {
+      g_free (link->data);
+      g_queue_delete_link (&self->closed, link);
+    }
+}
+
+/* Lets go of the histories of the sessions left longest ago. */
+static void
+release_closed (EkConnection *self)
+{
+  while (self->closed.length > self->keep_closed)
+    {
+      g_autofree char *session_id = g_queue_pop_tail (&self->closed);
+      EkSession *session = ek_store_lookup_session (self->store, session_id);
+
+      if (session != NULL)
+        ek_session_release_history (session);
+    }
+}
+
 /**
  * ek_connection_open_session:
  *
@@ -457,17 +489,46 @@ ek_connection_open_session (EkConnection *self,
 
   if (g_hash_table_contains (self->open_sessions, session_id))
     return;
+  forget_closed (self, session_id);
   g_hash_table_insert (self->open_sessions, g_strdup (session_id), NULL);
   if (ek_event_stream_get_state (self->stream) == EK_STREAM_STATE_CONNECTED)
     fetch_history (self, session_id);
 }
 
+/**
+ * ek_connection_close_session:
+ *
+ * The user left this session.  Its history is no longer refetched, and
+ * once more than the last few sessions left (see
+ * ek_connection_set_keep_closed()) its messages are let go; opening it
+ * again fetches them anew.
+ */
 void
 ek_connection_close_session (EkConnection *self,
                              const char   *session_id)
 {
   g_return_if_fail (EK_IS_CONNECTION (self));
-  g_hash_table_remove (self->open_sessions, session_id);
+  g_return_if_fail (session_id != NULL);
+
+  if (!g_hash_table_remove (self->open_sessions, session_id))
+    return;
+  g_queue_push_head (&self->closed, g_strdup (session_id));
+  release_closed (self);
+}
+
+/**
+ * ek_connection_set_keep_closed:
+ * @n: how many sessions the user left are kept in memory
+ *
+ * The default is %EK_CONNECTION_KEEP_CLOSED.
+ */
+void
+ek_connection_set_keep_closed (EkConnection *self,
+                               guint         n)
+{
+  g_return_if_fail (EK_IS_CONNECTION (self));
+  self->keep_closed = n;
+  release_closed (self);
 }
 
 static void

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (EkConnection, ek_connection, EK, CONNECTION, GObject)
 
+/* sessions the user left whose messages stay in memory */
+#define EK_CONNECTION_KEEP_CLOSED 4
+
 EkConnection  *ek_connection_new                (EkClient      *client,
                                                  EkStore       *store);
 EkClient      *ek_connection_get_client         (EkConnection  *self);
@@ -31,6 +34,8 @@ void           ek_connection_open_session       (EkConnection  *self,
                                                  const char    *session_id);
 void           ek_connection_close_session      (EkConnection  *self,
                                                  const char    *session_id);
+void           ek_connection_set_keep_closed    (EkConnection  *self,
+                                                 guint          n);
 void           ek_connection_load_older_async   (EkConnection  *self,
                                                  const char    *session_id,
                                                  GCancellable  *cancellable,

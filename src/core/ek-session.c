@@ -430,6 +430,23 @@ ek_session_upsert_message (EkSession  *self,
   return created;
 }
 
+/**
+ * ek_session_release_history:
+ *
+ * Lets go of the session's messages and parts, to save memory while
+ * nobody looks at it; its info, status and requests stay.  Fetching the
+ * history again brings them back.
+ */
+void
+ek_session_release_history (EkSession *self)
+{
+  g_return_if_fail (EK_IS_SESSION (self));
+
+  g_hash_table_remove_all (self->orphans);
+  g_hash_table_remove_all (self->messages_by_id);
+  ek_sorted_list_remove_all (self->messages);
+}
+
 gboolean
 ek_session_remove_message (EkSession  *self,
                            const char *message_id)

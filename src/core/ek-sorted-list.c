@@ -200,6 +200,28 @@ ek_sorted_list_remove_at (EkSortedList *self,
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
 }
 
+/**
+ * ek_sorted_list_remove_all:
+ *
+ * Empties the list, with one ::items-changed.
+ */
+void
+ek_sorted_list_remove_all (EkSortedList *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint n;
+
+  g_return_if_fail (EK_IS_SORTED_LIST (self));
+
+  n = self->items->len;
+  if (n == 0)
+    return;
+  /* the items go after the signal, so handlers may still look at them */
+  items = g_steal_pointer (&self->items);
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+}
+
 gboolean
 ek_sorted_list_remove (EkSortedList  *self,
                        gconstpointer  item)

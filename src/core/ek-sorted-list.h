@@ -26,5 +26,6 @@ void          ek_sorted_list_remove_at  (EkSortedList     *self,
                                          guint             position);
 gboolean      ek_sorted_list_remove     (EkSortedList     *self,
                                          gconstpointer     item);
+void          ek_sorted_list_remove_all (EkSortedList     *self);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ EkMessage  *ek_session_upsert_message  (EkSession  *self,
                                         JsonObject *info);
 gboolean    ek_session_remove_message  (EkSession  *self,
                                         const char *message_id);
+void        ek_session_release_history (EkSession  *self);
 EkPart     *ek_session_upsert_part     (EkSession  *self,
                                         const char *message_id,
                                         JsonObject *part);
