@@ -9,6 +9,10 @@
  * --quit-after-idle and --frame-stats act once the window has settled (the
  * replay is over, or the selected session's history is in and idle), and
  * make the instance non-unique so it never hands its work to another one.
+ * For benchmarks (build-aux/bench-live), --prompt sends a prompt in a new
+ * session once connected, --scroll-back scrolls back through an opened
+ * history, and --timings writes what happened when (see EkBenchProbe);
+ * --quit-after-idle then waits for the probe too.
  */
 
 #include "config.h"
@@ -16,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "ek-application.h"
+#include "ek-bench-probe.h"
 #include "ek-client.h"
 #include "ek-frame-stats.h"
 #include "ek-part-registry.h"
@@ -45,6 +50,7 @@ struct _EkApplication
   GSettings      *settings;
   EkFrameStats   *frame_stats;
   char           *frame_stats_path;
+  EkBenchProbe   *probe;
   GPtrArray      *automations;
   int             exit_status;
 };
@@ -72,6 +78,14 @@ static const GOptionEntry option_entries[] = {
     N_("Quit once everything is idle (after the screenshot)"), NULL },
   { "frame-stats", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("At exit, write the time of every frame as JSON"), N_("OUT.json") },
+  { "prompt", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Once connected to the server, create a session, open it and send TEXT"), N_("TEXT") },
+  { "scroll-back", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+    N_("Once the session's history is shown, scroll back through it for SECONDS"), N_("SECONDS") },
+  { "timings", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write timings as JSON lines to OUT (- for standard output): the prompt, busy, idle, "
+       "when the final text is drawn, when a history is drawn, and the start of every frame"),
+    N_("OUT") },
   { NULL }
 };
 
@@ -133,6 +147,7 @@ static gboolean
 automation_poll (gpointer data)
 {
   Automation *automation = data;
+  EkApplication *self = automation->app;
   GdkFrameClock *clock;
   gint64 now = g_get_monotonic_time ();
 
@@ -144,7 +159,8 @@ automation_poll (gpointer data)
     }
 
   clock = gtk_widget_get_frame_clock (automation->window);
-  if (clock == NULL || !ek_window_is_settled (EK_WINDOW (automation->window)))
+  if (clock == NULL || !ek_window_is_settled (EK_WINDOW (automation->window)) ||
+      (self->probe != NULL && !ek_bench_probe_is_done (self->probe)))
     {
       automation->settled_at = 0;
       return G_SOURCE_CONTINUE;
@@ -311,10 +327,24 @@ ek_application_handle_local_options (GApplication *application,
       g_printerr ("ekacode: give --replay or --demo, not both\n");
       return 2;
     }
+  if (g_variant_dict_contains (options, "prompt") &&
+      (g_variant_dict_contains (options, "replay") || g_variant_dict_contains (options, "demo")))
+    {
+      g_printerr ("ekacode: --prompt needs a server, not a recording\n");
+      return 2;
+    }
+  if (g_variant_dict_contains (options, "prompt") && g_variant_dict_contains (options, "scroll-back"))
+    {
+      g_printerr ("ekacode: give --prompt or --scroll-back, not both\n");
+      return 2;
+    }
   /* automated runs own their window: never hand them to another instance */
   if (g_variant_dict_contains (options, "screenshot") ||
       g_variant_dict_contains (options, "quit-after-idle") ||
-      g_variant_dict_contains (options, "frame-stats"))
+      g_variant_dict_contains (options, "frame-stats") ||
+      g_variant_dict_contains (options, "prompt") ||
+      g_variant_dict_contains (options, "scroll-back") ||
+      g_variant_dict_contains (options, "timings"))
     g_application_set_flags (application,
                              g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
 
@@ -405,6 +435,9 @@ ek_application_command_line (GApplication            *application,
   const char *replay = NULL;
   const char *screenshot = NULL;
   const char *frame_stats = NULL;
+  const char *prompt = NULL;
+  const char *timings = NULL;
+  double scroll_back = 0;
   gboolean demo = FALSE;
   gboolean quit_after_idle = FALSE;
   double speed = 0;
@@ -422,6 +455,9 @@ ek_application_command_line (GApplication            *application,
   g_variant_dict_lookup (options, "replay", "^&ay", &replay);
   g_variant_dict_lookup (options, "screenshot", "^&ay", &screenshot);
   g_variant_dict_lookup (options, "frame-stats", "^&ay", &frame_stats);
+  g_variant_dict_lookup (options, "prompt", "&s", &prompt);
+  g_variant_dict_lookup (options, "timings", "^&ay", &timings);
+  g_variant_dict_lookup (options, "scroll-back", "d", &scroll_back);
   g_variant_dict_lookup (options, "demo", "b", &demo);
   g_variant_dict_lookup (options, "quit-after-idle", "b", &quit_after_idle);
   have_speed = g_variant_dict_lookup (options, "speed", "d", &speed);
@@ -454,6 +490,7 @@ ek_application_command_line (GApplication            *application,
     }
 
   if (source == NULL && server == NULL && screenshot == NULL && !quit_after_idle && frame_stats == NULL &&
+      prompt == NULL && timings == NULL && scroll_back <= 0 &&
       EK_IS_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self))))
     {
       /* a second launch without work: bring the window up */
@@ -470,6 +507,21 @@ ek_application_command_line (GApplication            *application,
     {
       self->frame_stats = ek_frame_stats_new (GTK_WIDGET (window));
       self->frame_stats_path = g_strdup (frame_stats);
+    }
+
+  if ((prompt != NULL || timings != NULL || scroll_back > 0) && self->probe == NULL)
+    {
+      self->probe = ek_bench_probe_new (window, timings, &error);
+      if (self->probe == NULL)
+        {
+          g_application_command_line_printerr (command_line, "ekacode: cannot write the timings: %s\n",
+                                               error->message);
+          return 2;
+        }
+      if (prompt != NULL)
+        ek_bench_probe_set_prompt (self->probe, prompt);
+      if (scroll_back > 0)
+        ek_bench_probe_set_scroll_back (self->probe, scroll_back);
     }
 
   if (source != NULL)
@@ -527,6 +579,8 @@ ek_application_shutdown (GApplication *application)
 {
   EkApplication *self = EK_APPLICATION (application);
 
+  if (self->probe != NULL)
+    ek_bench_probe_finish (self->probe);
   if (self->frame_stats != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -549,6 +603,7 @@ ek_application_finalize (GObject *object)
 
   g_clear_pointer (&self->automations, g_ptr_array_unref);
   g_clear_object (&self->frame_stats);
+  g_clear_object (&self->probe);
   g_clear_pointer (&self->frame_stats_path, g_free);
   g_clear_object (&self->settings);
 

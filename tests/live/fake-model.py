@@ -200,6 +200,93 @@ def scenario_firehose(ctx, opts):
     return [Step(firehose=max(1, count))]
 
 
+# -- the live benchmark's sessions (build-aux/bench-live) --------------------
+
+BENCH_WORDS = ("the client keeps every delta in order and draws the answer "
+               "as it grows while the window stays smooth under load and "
+               "memory stays small for long sessions").split()
+
+BENCH_CODE = ("static int\nsum (const int *values,\n     size_t     n)\n{\n"
+              "  int total = 0;\n\n  for (size_t i = 0; i < n; i++)\n"
+              "    total += values[i];\n  return total;\n}\n")
+
+
+def bench_tokens(text):
+    """Split text into model-sized tokens: up to 4 characters of a word,
+    with the whitespace before it."""
+    return re.findall(r"\s*\S{1,4}|\s+", text)
+
+
+def bench_sentence(n, length):
+    """Sentence N: LENGTH words picked from BENCH_WORDS, deterministic."""
+    ws = [BENCH_WORDS[(n * 7 + i * 3) % len(BENCH_WORDS)]
+          for i in range(length)]
+    return ws[0].capitalize() + " " + " ".join(ws[1:]) + "."
+
+
+def bench_section(n):
+    """One section of the ~5,000-delta answer: a heading, paragraphs with
+    inline markup, a bullet list, a numbered list and a code block."""
+    out = ["## Part %d: %s\n\n" % (n + 1, bench_sentence(n, 4)[:-1])]
+    out.append("%s **%s** and `ek_store_apply()` %s %s\n\n"
+               % (bench_sentence(n, 12), BENCH_WORDS[n % len(BENCH_WORDS)],
+                  bench_sentence(n + 1, 9).lower(), bench_sentence(n + 2, 11)))
+    for i in range(4):
+        out.append("- %s\n" % bench_sentence(n * 4 + i, 8))
+    out.append("\n")
+    for i in range(3):
+        out.append("%d. %s `item_%d`\n" % (i + 1, bench_sentence(n + i, 10), i))
+    out.append("\n```c\n%s```\n\n" % BENCH_CODE)
+    out.append("%s %s\n\n" % (bench_sentence(n + 5, 14),
+                               bench_sentence(n + 6, 9)))
+    return "".join(out)
+
+
+def bench_long_deltas(count):
+    """About COUNT deltas of mixed Markdown (whole sections, so no block is
+    left open), shaped like tests/fixtures/long."""
+    out = bench_tokens("# A long answer\n\n")
+    n = 0
+    while len(out) < count:
+        section = bench_tokens(bench_section(n))
+        if len(out) + len(section) > count and len(out) > count * 0.95:
+            break
+        out.extend(section)
+        n += 1
+    return out
+
+
+def bench_firehose_deltas(count):
+    """COUNT one-word deltas: sentences of 25 words (12,000 of them for
+    300,000), a paragraph break after every sixth."""
+    out = []
+    n = 0
+    while len(out) < count:
+        words_ = bench_sentence(n, 25).split(" ")
+        out.append(words_[0] if n % 6 == 0 else " " + words_[0])
+        out.extend(" " + w for w in words_[1:])
+        if n % 6 == 5:
+            out.append("\n\n")
+        n += 1
+    return out[:count]
+
+
+def scenario_bench_long(ctx, opts):
+    count = opt_int(opts, "count", 5000)
+    return [Step(text=bench_long_deltas(count),
+                 delay=opt_float(opts, "delay", 0.0))]
+
+
+def scenario_bench_firehose(ctx, opts):
+    count = opt_int(opts, "count", 300000)
+    st = Step(text=bench_firehose_deltas(max(1, count)))
+    # one token per chunk, BATCH chunks per socket write, PAUSE seconds
+    # after each write
+    st.batch = max(1, opt_int(opts, "batch", 512))
+    st.pause = max(0.0, opt_float(opts, "pause", 0.0))
+    return [st]
+
+
 def scenario_retry(ctx, opts):
     # First attempt of step 0 fails with a retryable 429, later ones work.
     if ctx["attempt"] == 1:
@@ -219,6 +306,8 @@ SCENARIOS = {
     "long": scenario_long,
     "firehose": scenario_firehose,
     "retry": scenario_retry,
+    "bench-long": scenario_bench_long,
+    "bench-firehose": scenario_bench_firehose,
 }
 
 
@@ -517,7 +606,9 @@ class Handler(BaseHTTPRequestHandler):
                 ntok += 1
         if st.firehose:
             ntok += self.firehose(out, head, tail, st.firehose)
-        if st.text:
+        if st.text and getattr(st, "batch", 0):
+            ntok += self.batched(out, head, tail, st.text, st.batch, st.pause)
+        elif st.text:
             pieces = words(st.text) if isinstance(st.text, str) else st.text
             for w in pieces:
                 delta({"content": w})
@@ -561,6 +652,18 @@ class Handler(BaseHTTPRequestHandler):
         if batch:
             out.event("".join(batch))
         return count
+
+
+    def batched(self, out, head, tail, pieces, batch, pause):
+        # One chunk per piece, written BATCH at a time, PAUSE after each.
+        events = [head + '{"content":' + json.dumps(p) + '}' + tail
+                  for p in pieces]
+        for i in range(0, len(events), batch):
+            out.event("".join(events[i:i + batch]))
+            if pause > 0:
+                out.wfile.flush()
+                time.sleep(pause)
+        return len(events)
 
 
 def firehose_delta(i, count):
