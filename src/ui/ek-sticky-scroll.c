@@ -3,9 +3,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Two flags.  “sticky”: the user is at the end, so growth scrolls with
- * it; scrolling up clears it, coming back to the end sets it again.
- * “auto-scrolling”: the value is being moved by us, so value changes in
- * that window say nothing about the user.
+ * it; the user scrolling up clears it, coming back to the end sets it
+ * again.  “auto-scrolling”: the value is being moved by us, so value
+ * changes in that window say nothing about the user.
+ *
+ * Only the user's input clears “sticky”.  GtkListView moves the value
+ * itself when it learns the real height of rows it had estimated, often
+ * downwards while a turn streams; such a move, seen while sticky, is
+ * answered with another scroll to the end.  The user's input is seen by
+ * controllers in the capture phase of the scrolled window (wheel and
+ * touchpad, keys, touch) and of its vertical scrollbar (dragging, a click
+ * in the trough): a value that goes down during such input, or within
+ * USER_INPUT_US after it, is the user's (scroll animations and kinetic
+ * scrolling move it a little later).
  *
  * On GTK 4.8, setting the adjustment from notify::upper (which fires
  * during allocation) leaves the list view drawing its top rows, so the
@@ -22,6 +32,9 @@
 /* how close to the end still counts as at the end, in pixels */
 #define END_SLACK 24.0
 
+/* how long after the user's input a value change is still theirs */
+#define USER_INPUT_US (300 * G_TIME_SPAN_MILLISECOND)
+
 typedef enum
 {
   PHASE_NONE,
@@ -35,12 +48,15 @@ struct _EkStickyScroll
 
   GtkWidget     *widget;      /* weak */
   GtkAdjustment *adjustment;
+  GPtrArray     *controllers; /* ours, on the scrolled window and scrollbar */
   guint          tick_id;
   Phase          phase;
   double         last_value;
+  gint64         user_until;  /* monotonic time; 0: no recent input */
 
   guint          sticky : 1;
   guint          auto_scrolling : 1;
+  guint          pressed : 1;  /* a button or finger is down on the scroller */
 };
 
 G_DEFINE_FINAL_TYPE (EkStickyScroll, ek_sticky_scroll, G_TYPE_OBJECT)
@@ -132,6 +148,13 @@ schedule_scroll (EkStickyScroll *self)
   self->tick_id = gtk_widget_add_tick_callback (self->widget, tick_cb, self, NULL);
 }
 
+static gboolean
+is_user_input (EkStickyScroll *self)
+{
+  return self->pressed ||
+         (self->user_until != 0 && g_get_monotonic_time () <= self->user_until);
+}
+
 static void
 on_value_changed (GtkAdjustment  *adjustment,
                   EkStickyScroll *self)
@@ -142,8 +165,14 @@ on_value_changed (GtkAdjustment  *adjustment,
     {
       if (is_at_end (adjustment))
         set_sticky (self, TRUE);
-      else if (value < self->last_value - 0.5)
-        set_sticky (self, FALSE);
+      else if (is_user_input (self))
+        {
+          if (value < self->last_value - 0.5)
+            set_sticky (self, FALSE);
+        }
+      else if (self->sticky)
+        /* the list view moved it (new row heights): back to the end */
+        schedule_scroll (self);
     }
   self->last_value = value;
 }
@@ -159,11 +188,151 @@ on_size_changed (GtkAdjustment  *adjustment,
     schedule_scroll (self);
 }
 
+/* ---- the user's input ---- */
+
+static void
+note_input (EkStickyScroll *self)
+{
+  self->user_until = g_get_monotonic_time () + USER_INPUT_US;
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           EkStickyScroll           *self)
+{
+  /* downwards scrolling cannot leave the end; at the end, the list's own
+   * moves meanwhile must not count */
+  if (dy < 0)
+    ek_sticky_scroll_note_user_scroll (self, dy);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                EkStickyScroll        *self)
+{
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      ek_sticky_scroll_note_user_scroll (self, -1);
+      break;
+    case GDK_KEY_space:
+      if (state & GDK_SHIFT_MASK)
+        ek_sticky_scroll_note_user_scroll (self, -1);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* A button on the scrollbar (dragging the slider, a click in the
+ * trough), or a finger on the list: every move meanwhile is the user's. */
+static gboolean
+on_pointer_event (GtkEventControllerLegacy *controller,
+                  GdkEvent                 *event,
+                  EkStickyScroll           *self)
+{
+  GtkWidget *widget = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  gboolean on_scrollbar = GTK_IS_SCROLLBAR (widget);
+
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_BUTTON_PRESS:
+      if (on_scrollbar)
+        self->pressed = TRUE;
+      break;
+    case GDK_TOUCH_BEGIN:
+      self->pressed = TRUE;
+      break;
+    case GDK_BUTTON_RELEASE:
+    case GDK_TOUCH_END:
+    case GDK_TOUCH_CANCEL:
+      if (self->pressed)
+        note_input (self);
+      self->pressed = FALSE;
+      break;
+    case GDK_MOTION_NOTIFY:
+    case GDK_TOUCH_UPDATE:
+      if (self->pressed)
+        note_input (self);
+      break;
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+add_controller (EkStickyScroll     *self,
+                GtkWidget          *widget,
+                GtkEventController *controller)
+{
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (widget, controller);
+  g_ptr_array_add (self->controllers, g_object_ref (controller));
+}
+
+static void
+watch_input (EkStickyScroll *self)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (self->widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *target = scroller != NULL ? scroller : self->widget;
+  GtkEventController *controller;
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
+  add_controller (self, target, controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  add_controller (self, target, controller);
+
+  controller = gtk_event_controller_legacy_new ();
+  g_signal_connect (controller, "event", G_CALLBACK (on_pointer_event), self);
+  add_controller (self, target, controller);
+
+  if (scroller != NULL)
+    {
+      GtkWidget *scrollbar = gtk_scrolled_window_get_vscrollbar (GTK_SCROLLED_WINDOW (scroller));
+
+      controller = gtk_event_controller_legacy_new ();
+      g_signal_connect (controller, "event", G_CALLBACK (on_pointer_event), self);
+      add_controller (self, scrollbar, controller);
+    }
+}
+
+static void
+unwatch_input (EkStickyScroll *self)
+{
+  for (guint i = 0; self->controllers != NULL && i < self->controllers->len; i++)
+    {
+      GtkEventController *controller = g_ptr_array_index (self->controllers, i);
+      GtkWidget *widget = gtk_event_controller_get_widget (controller);
+
+      g_signal_handlers_disconnect_by_data (controller, self);
+      if (widget != NULL)
+        gtk_widget_remove_controller (widget, controller);
+    }
+  g_clear_pointer (&self->controllers, g_ptr_array_unref);
+}
+
 static void
 ek_sticky_scroll_dispose (GObject *object)
 {
   EkStickyScroll *self = EK_STICKY_SCROLL (object);
 
+  unwatch_input (self);
   if (self->tick_id != 0 && self->widget != NULL)
     gtk_widget_remove_tick_callback (self->widget, self->tick_id);
   self->tick_id = 0;
@@ -243,11 +412,14 @@ static void
 ek_sticky_scroll_init (EkStickyScroll *self)
 {
   self->sticky = TRUE;
+  self->controllers = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
  * ek_sticky_scroll_new:
- * @widget: the scrolled widget, whose frame clock drives the scrolling
+ * @widget: the scrolled widget, whose frame clock drives the scrolling;
+ *   the user's input is watched on its GtkScrolledWindow (put it in one
+ *   first), else on @widget itself
  * @adjustment: its vertical adjustment
  */
 EkStickyScroll *
@@ -264,6 +436,7 @@ ek_sticky_scroll_new (GtkWidget     *widget,
   g_object_add_weak_pointer (G_OBJECT (widget), (gpointer *) &self->widget);
   self->adjustment = g_object_ref (adjustment);
   self->last_value = gtk_adjustment_get_value (adjustment);
+  watch_input (self);
 
   g_signal_connect (adjustment, "value-changed", G_CALLBACK (on_value_changed), self);
   g_signal_connect (adjustment, "notify::upper", G_CALLBACK (on_size_changed), self);
@@ -310,4 +483,22 @@ ek_sticky_scroll_scroll_to_end (EkStickyScroll *self)
 
   set_sticky (self, TRUE);
   schedule_scroll (self);
+}
+
+/**
+ * ek_sticky_scroll_note_user_scroll:
+ * @dy: the direction asked for: negative towards the start
+ *
+ * The user asks to scroll (the controllers call this for wheel, touchpad
+ * and keys): a value that goes down in the next moment is theirs, and
+ * leaves the end.
+ */
+void
+ek_sticky_scroll_note_user_scroll (EkStickyScroll *self,
+                                   double          dy)
+{
+  g_return_if_fail (EK_IS_STICKY_SCROLL (self));
+
+  if (dy < 0)
+    note_input (self);
 }

@@ -18,5 +18,7 @@ gboolean        ek_sticky_scroll_get_sticky         (EkStickyScroll *self);
 gboolean        ek_sticky_scroll_get_auto_scrolling (EkStickyScroll *self);
 gboolean        ek_sticky_scroll_get_pending        (EkStickyScroll *self);
 void            ek_sticky_scroll_scroll_to_end      (EkStickyScroll *self);
+void            ek_sticky_scroll_note_user_scroll   (EkStickyScroll *self,
+                                                     double          dy);
 
 G_END_DECLS
