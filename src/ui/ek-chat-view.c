@@ -133,17 +133,26 @@ teardown_row (GtkSignalListItemFactory *factory,
   g_hash_table_remove (self->items, item);
 }
 
+/* What shows: no session, its history on the way, no messages, or the
+ * messages.  A live source loads a session's history after it is opened:
+ * until then an empty list says nothing about the session. */
+static const char *
+get_page (EkChatView *self)
+{
+  if (self->session == NULL)
+    return "no-session";
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    return "messages";
+  if (self->source != NULL && !ek_source_is_session_loaded (self->source, self->session))
+    return "loading";
+  return "empty";
+}
+
 static void
 update_page (EkChatView *self)
 {
-  const char *page;
+  const char *page = get_page (self);
 
-  if (self->session == NULL)
-    page = "no-session";
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
-    page = "empty";
-  else
-    page = "messages";
   /* The status pages cross-fade; the conversation shows at once: fading a
    * page of text costs a whole-window blend a frame (with the cairo
    * renderer, 15 to 50 ms each), just when its first layout is due. */
@@ -252,6 +261,15 @@ on_source_state (EkSource   *source,
   ek_stream_clock_set_recorded (self->clock,
                                 state == EK_SOURCE_STATE_REPLAYING ||
                                 state == EK_SOURCE_STATE_REPLAYED);
+}
+
+static void
+on_session_loaded (EkSource   *source,
+                   EkSession  *session,
+                   EkChatView *self)
+{
+  if (session == self->session)
+    update_page (self);
 }
 
 static void
@@ -468,12 +486,27 @@ ek_chat_view_set_source (EkChatView *self,
   if (source != NULL)
     {
       g_signal_connect (source, "notify::state", G_CALLBACK (on_source_state), self);
+      g_signal_connect (source, "session-loaded", G_CALLBACK (on_session_loaded), self);
       on_source_state (source, NULL, self);
     }
   else
     ek_stream_clock_set_recorded (self->clock, FALSE);
   reset_older (self);
+  update_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
+}
+
+/**
+ * ek_chat_view_get_page:
+ *
+ * Returns: what the view shows: "no-session", "loading" (the session's
+ *   history is on its way), "empty" or "messages"
+ */
+const char *
+ek_chat_view_get_page (EkChatView *self)
+{
+  g_return_val_if_fail (EK_IS_CHAT_VIEW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
 }
 
 GtkListView *

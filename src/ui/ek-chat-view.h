@@ -24,6 +24,7 @@ void            ek_chat_view_set_session       (EkChatView *self,
 EkSource       *ek_chat_view_get_source        (EkChatView *self);
 void            ek_chat_view_set_source        (EkChatView *self,
                                                 EkSource   *source);
+const char     *ek_chat_view_get_page          (EkChatView *self);
 GtkListView    *ek_chat_view_get_list_view     (EkChatView *self);
 EkStickyScroll *ek_chat_view_get_sticky_scroll (EkChatView *self);
 GtkAdjustment  *ek_chat_view_get_vadjustment   (EkChatView *self);
