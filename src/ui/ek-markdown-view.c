@@ -63,6 +63,13 @@
  * a long text re-allocates a few dozen widgets, not every block. */
 #define BLOCKS_PER_PAGE       32
 
+/* How much new text one frame shows: blocks are built until this many
+ * bytes of text or this much time (µs) is spent, at least one block.
+ * GTK then measures the new labels in the same frame, which costs several
+ * times the building, so the byte count is what bounds a frame. */
+#define FRAME_BUDGET_BYTES  1000
+#define FRAME_BUDGET_US     (3 * G_TIME_SPAN_MILLISECOND)
+
 #define CSS_DATA_KEY     "ek-markdown-view-css"
 #define CONTENT_DATA_KEY "ek-markdown-content"
 
@@ -1356,9 +1363,21 @@ struct _EkMarkdownView
   GString   *defs_text;    /* the definitions, each after a blank line */
   guint      n_def_blocks; /* blocks that defs_text alone parses to */
 
+  /* Progressive layout: parsed blocks not built yet, after self->blocks;
+   * a tick callback builds a frame's budget of them at a time. */
+  GPtrArray *pending;      /* (element-type Node) (owned) */
+  guint      tick_id;
+  gint64     budget_end;   /* µs, monotonic */
+  gsize      budget_bytes;
+  guint      budget_blocks;
+  gboolean   busy;         /* realized with pending blocks: counted */
+
   guint      n_built;
   guint      n_updated;
 };
+
+/* Realized views that still have blocks to build. */
+static guint n_busy_views;
 
 G_DEFINE_FINAL_TYPE (EkMarkdownView, ek_markdown_view, GTK_TYPE_WIDGET)
 
@@ -2047,6 +2066,10 @@ clear_blocks (EkMarkdownView *self)
 
   g_ptr_array_set_size (self->blocks, 0);
 
+  for (guint i = 0; i < self->pending->len; i++)
+    node_free (g_ptr_array_index (self->pending, i));
+  g_ptr_array_set_size (self->pending, 0);
+
   for (guint i = 0; i < self->pages->len; i++)
     gtk_widget_unparent (g_ptr_array_index (self->pages, i));
   g_ptr_array_set_size (self->pages, 0);
@@ -2186,7 +2209,7 @@ item_clear_task (Node *item)
 }
 
 /* Parses segment @index into top-level nodes appended to @nodes, which
- * follow the blocks in self->blocks. */
+ * follow the blocks in self->blocks and self->pending. */
 static void
 parse_segment (EkMarkdownView *self,
                guint           index,
@@ -2223,6 +2246,8 @@ parse_segment (EkMarkdownView *self,
 
       if (nodes->len > 0)
         previous = g_ptr_array_index (nodes, nodes->len - 1);
+      else if (self->pending->len > 0)
+        previous = g_ptr_array_index (self->pending, self->pending->len - 1);
       else if (self->blocks->len > 0)
         previous = g_ptr_array_index (self->blocks, self->blocks->len - 1);
 
@@ -2249,8 +2274,142 @@ parse_segment (EkMarkdownView *self,
     }
 }
 
+/* --- Progressive layout --------------------------------------------------- */
+
+static gsize
+node_size (const Node *node)
+{
+  gsize size = node->text->len + 1;
+
+  for (guint i = 0; i < node->children->len; i++)
+    size += node_size (g_ptr_array_index (node->children, i));
+  return size;
+}
+
+static void
+budget_begin (EkMarkdownView *self)
+{
+  self->budget_end = g_get_monotonic_time () + FRAME_BUDGET_US;
+  self->budget_bytes = 0;
+  self->budget_blocks = 0;
+}
+
+/* Whether this frame may still build @node. */
+static gboolean
+budget_allows (EkMarkdownView *self,
+               const Node     *node)
+{
+  if (self->budget_blocks == 0)
+    return TRUE;
+  if (self->budget_bytes + node_size (node) > FRAME_BUDGET_BYTES)
+    return FALSE;
+  return g_get_monotonic_time () < self->budget_end;
+}
+
+static void
+budget_spend (EkMarkdownView *self,
+              const Node     *node)
+{
+  self->budget_bytes += node_size (node);
+  self->budget_blocks++;
+}
+
+static void
+update_busy (EkMarkdownView *self)
+{
+  gboolean busy = gtk_widget_get_realized (GTK_WIDGET (self)) && self->pending->len > 0;
+
+  if (busy == self->busy)
+    return;
+  self->busy = busy;
+  if (busy)
+    n_busy_views++;
+  else
+    n_busy_views--;
+}
+
+/* Builds @node's widget and shows it as the next block. */
+static void
+show_block (EkMarkdownView *self,
+            Node           *node)
+{
+  guint index = self->blocks->len;
+  Node *previous = index > 0 ? g_ptr_array_index (self->blocks, index - 1) : NULL;
+
+  build_widget (node, 0);
+  g_ptr_array_add (self->blocks, node);
+  insert_block_widget (self, index, node->widget);
+  gtk_widget_set_margin_top (node->widget, block_margin (previous, node));
+  self->n_built++;
+}
+
+/* Builds the pending blocks that the budget allows (all with @all). */
+static void
+show_pending (EkMarkdownView *self,
+              gboolean        all)
+{
+  guint n = 0;
+
+  while (n < self->pending->len)
+    {
+      Node *node = g_ptr_array_index (self->pending, n);
+
+      if (!all && !budget_allows (self, node))
+        break;
+      budget_spend (self, node);
+      show_block (self, node);
+      n++;
+    }
+  if (n > 0)
+    g_ptr_array_remove_range (self->pending, 0, n);
+  update_busy (self);
+}
+
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       user_data)
+{
+  EkMarkdownView *self = EK_MARKDOWN_VIEW (widget);
+
+  budget_begin (self);
+  show_pending (self, FALSE);
+  if (self->pending->len > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_pending (EkMarkdownView *self)
+{
+  update_busy (self);
+  if (self->pending->len == 0)
+    {
+      if (self->tick_id != 0)
+        gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  else if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+}
+
+/* Shows every block now: for the introspection functions. */
+static void
+flush_pending (EkMarkdownView *self)
+{
+  if (self->pending->len == 0)
+    return;
+  show_pending (self, TRUE);
+  schedule_pending (self);
+}
+
 /* Renders the segments from @first_segment on, whose blocks start at
- * @first_block; the blocks from there on are replaced. */
+ * @first_block (counting the pending ones after the shown ones); the
+ * blocks from there on are replaced.  Shown blocks are kept, updated or
+ * rebuilt as needed; new blocks beyond them are built while the frame's
+ * budget lasts, and the rest wait for the next frames. */
 static void
 render_segments (EkMarkdownView *self,
                  guint           first_segment,
@@ -2258,10 +2417,16 @@ render_segments (EkMarkdownView *self,
 {
   g_autoptr(GPtrArray) old_blocks = g_ptr_array_new_with_free_func (node_free);
   g_autoptr(GPtrArray) new_blocks = g_ptr_array_new_with_free_func (node_free);
+  guint n_shown = self->blocks->len;
+  guint keep_pending = first_block > n_shown ? first_block - n_shown : 0;
+  guint first_shown = MIN (first_block, n_shown);
 
-  for (guint i = first_block; i < self->blocks->len; i++)
+  for (guint i = first_shown; i < n_shown; i++)
     g_ptr_array_add (old_blocks, g_ptr_array_index (self->blocks, i));
-  g_ptr_array_set_size (self->blocks, first_block);
+  g_ptr_array_set_size (self->blocks, first_shown);
+  for (guint i = keep_pending; i < self->pending->len; i++)
+    g_ptr_array_add (old_blocks, g_ptr_array_index (self->pending, i));
+  g_ptr_array_set_size (self->pending, MIN (keep_pending, self->pending->len));
 
   for (guint s = first_segment; s < self->segments->len; s++)
     {
@@ -2275,48 +2440,60 @@ render_segments (EkMarkdownView *self,
     {
       Node *new_node = g_ptr_array_index (new_blocks, i);
       Node *old_node = i < old_blocks->len ? g_ptr_array_index (old_blocks, i) : NULL;
-      Node *shown;
 
-      if (old_node != NULL && node_equal (old_node, new_node))
+      if (old_node == NULL || old_node->widget == NULL)
+        {
+          /* not shown yet */
+          g_ptr_array_index (new_blocks, i) = NULL;
+          if (self->pending->len == 0 && budget_allows (self, new_node))
+            {
+              budget_spend (self, new_node);
+              show_block (self, new_node);
+            }
+          else
+            g_ptr_array_add (self->pending, new_node);
+        }
+      else if (node_equal (old_node, new_node))
         {
           old_node->continued = new_node->continued;
-          shown = g_steal_pointer (&g_ptr_array_index (old_blocks, i));
+          g_ptr_array_add (self->blocks, g_steal_pointer (&g_ptr_array_index (old_blocks, i)));
         }
-      else if (old_node != NULL && try_update (old_node, new_node, 0))
+      else if (try_update (old_node, new_node, 0))
         {
           self->n_updated++;
-          shown = g_steal_pointer (&g_ptr_array_index (new_blocks, i));
+          g_ptr_array_add (self->blocks, g_steal_pointer (&g_ptr_array_index (new_blocks, i)));
         }
       else
         {
-          shown = g_steal_pointer (&g_ptr_array_index (new_blocks, i));
+          Node *shown = g_steal_pointer (&g_ptr_array_index (new_blocks, i));
+
+          g_clear_pointer (&old_node->widget, gtk_widget_unparent);
           build_widget (shown, 0);
-          insert_block_widget (self, first_block + i, shown->widget);
+          insert_block_widget (self, self->blocks->len, shown->widget);
+          g_ptr_array_add (self->blocks, shown);
           self->n_built++;
-
-          if (old_node != NULL)
-            g_clear_pointer (&old_node->widget, gtk_widget_unparent);
         }
-
-      g_ptr_array_add (self->blocks, shown);
     }
 
   for (guint i = new_blocks->len; i < old_blocks->len; i++)
     {
       Node *old_node = g_ptr_array_index (old_blocks, i);
 
-      g_clear_pointer (&old_node->widget, gtk_widget_unparent);
+      if (old_node != NULL)
+        g_clear_pointer (&old_node->widget, gtk_widget_unparent);
     }
 
   remove_empty_pages (self);
 
-  for (guint i = first_block; i < self->blocks->len; i++)
+  for (guint i = first_shown; i < self->blocks->len; i++)
     {
       Node *block = g_ptr_array_index (self->blocks, i);
       Node *previous = i > 0 ? g_ptr_array_index (self->blocks, i - 1) : NULL;
 
       gtk_widget_set_margin_top (block->widget, block_margin (previous, block));
     }
+
+  schedule_pending (self);
 }
 
 /* --- Focus ------------------------------------------------------------------ */
@@ -2359,11 +2536,28 @@ ek_markdown_view_root (GtkWidget *widget)
 }
 
 static void
+ek_markdown_view_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ek_markdown_view_parent_class)->realize (widget);
+
+  update_busy (EK_MARKDOWN_VIEW (widget));
+}
+
+static void
+ek_markdown_view_unrealize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ek_markdown_view_parent_class)->unrealize (widget);
+
+  update_busy (EK_MARKDOWN_VIEW (widget));
+}
+
+static void
 ek_markdown_view_dispose (GObject *object)
 {
   EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
 
   clear_blocks (self);
+  schedule_pending (self);
 
   G_OBJECT_CLASS (ek_markdown_view_parent_class)->dispose (object);
 }
@@ -2374,6 +2568,7 @@ ek_markdown_view_finalize (GObject *object)
   EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
 
   g_ptr_array_unref (self->blocks);
+  g_ptr_array_unref (self->pending);
   g_ptr_array_unref (self->pages);
   g_array_unref (self->segments);
   g_array_unref (self->definitions);
@@ -2433,6 +2628,8 @@ ek_markdown_view_class_init (EkMarkdownViewClass *klass)
   object_class->set_property = ek_markdown_view_set_property;
 
   widget_class->root = ek_markdown_view_root;
+  widget_class->realize = ek_markdown_view_realize;
+  widget_class->unrealize = ek_markdown_view_unrealize;
 
   /**
    * EkMarkdownView:text:
@@ -2462,6 +2659,7 @@ ek_markdown_view_init (EkMarkdownView *self)
   self->text = g_string_new (NULL);
   self->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   self->blocks = g_ptr_array_new ();
+  self->pending = g_ptr_array_new ();
   self->pages = g_ptr_array_new ();
   self->definitions = g_array_new (FALSE, FALSE, sizeof (Definition));
   self->defs_text = g_string_new (NULL);
@@ -2500,6 +2698,11 @@ ek_markdown_view_new (void)
  * streaming reply: when @text extends the previous text, only the end is
  * parsed again and only changed blocks are touched.  Any other change
  * rebuilds every block.
+ *
+ * A long text is shown over several frames: the blocks that fit in one
+ * frame's budget are built now, the others in the next frames (see
+ * ek_markdown_view_get_n_pending()).  The introspection functions build
+ * whatever is left first.
  */
 void
 ek_markdown_view_set_text (EkMarkdownView *self,
@@ -2570,6 +2773,7 @@ ek_markdown_view_set_text (EkMarkdownView *self,
 
   split_from (self, offset, &state);
   update_definitions (self, &defs_changed);
+  budget_begin (self);
 
   /* New link definitions can change links anywhere: parse everything
    * again (widgets of unchanged blocks are still kept). */
@@ -2590,6 +2794,33 @@ ek_markdown_view_get_text (EkMarkdownView *self)
 }
 
 /**
+ * ek_markdown_view_get_n_pending:
+ * @self: a #EkMarkdownView
+ *
+ * Returns: how many parsed blocks of the text wait to be shown in the
+ *   next frames (0 once the whole text is shown)
+ */
+guint
+ek_markdown_view_get_n_pending (EkMarkdownView *self)
+{
+  g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
+
+  return self->pending->len;
+}
+
+/**
+ * ek_markdown_view_any_pending:
+ *
+ * Whether a realized view still lays out its text over the next frames:
+ * a screenshot should wait until this is %FALSE.
+ */
+gboolean
+ek_markdown_view_any_pending (void)
+{
+  return n_busy_views > 0;
+}
+
+/**
  * ek_markdown_view_get_n_blocks:
  * @self: a #EkMarkdownView
  *
@@ -2599,6 +2830,8 @@ guint
 ek_markdown_view_get_n_blocks (EkMarkdownView *self)
 {
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
+
+  flush_pending (self);
 
   return self->blocks->len;
 }
@@ -2616,6 +2849,8 @@ ek_markdown_view_get_block_widget (EkMarkdownView *self,
 {
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), NULL);
 
+  flush_pending (self);
+
   if (index >= self->blocks->len)
     return NULL;
 
@@ -2629,6 +2864,8 @@ ek_markdown_view_get_block_kind (EkMarkdownView *self,
   const Node *node;
 
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), EK_MARKDOWN_BLOCK_PARAGRAPH);
+
+  flush_pending (self);
   g_return_val_if_fail (index < self->blocks->len, EK_MARKDOWN_BLOCK_PARAGRAPH);
 
   node = g_ptr_array_index (self->blocks, index);
@@ -2745,6 +2982,8 @@ ek_markdown_view_dup_block_text (EkMarkdownView *self,
 
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), NULL);
 
+  flush_pending (self);
+
   if (index >= self->blocks->len)
     return NULL;
 
@@ -2765,6 +3004,8 @@ ek_markdown_view_get_n_blocks_built (EkMarkdownView *self)
 {
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
 
+  flush_pending (self);
+
   return self->n_built;
 }
 
@@ -2778,6 +3019,8 @@ guint
 ek_markdown_view_get_n_blocks_updated (EkMarkdownView *self)
 {
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
+
+  flush_pending (self);
 
   return self->n_updated;
 }
@@ -2880,6 +3123,8 @@ ek_markdown_view_dup_structure (EkMarkdownView *self)
   GString *out;
 
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), NULL);
+
+  flush_pending (self);
 
   out = g_string_new (NULL);
   blocks_serialize (self->blocks, out);

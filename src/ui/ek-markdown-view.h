@@ -40,6 +40,8 @@ GtkWidget           *ek_markdown_view_new                  (void);
 void                 ek_markdown_view_set_text             (EkMarkdownView *self,
                                                             const char     *text);
 const char          *ek_markdown_view_get_text             (EkMarkdownView *self);
+guint                ek_markdown_view_get_n_pending        (EkMarkdownView *self);
+gboolean             ek_markdown_view_any_pending          (void);
 
 /* Introspection, mostly for tests. */
 guint                ek_markdown_view_get_n_blocks         (EkMarkdownView *self);

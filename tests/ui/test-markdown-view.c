@@ -1078,6 +1078,132 @@ test_code_block_in_list_row (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A long text set at once is shown over several frames (in a window,
+ * whose frame clock runs): a frame's budget at once, the rest in the next
+ * frames.  Once done, the blocks are exactly those of a one-shot render,
+ * also when the text grew, or changed, half-way. */
+static char *
+long_document (guint n_items,
+               guint first)
+{
+  GString *text = g_string_new (first == 0 ? "# Long answer\n\n" : "");
+
+  for (guint i = first; i < first + n_items; i++)
+    {
+      g_string_append_printf (text, "%u. ", i);
+      for (guint j = 0; j < 3; j++)
+        g_string_append (text, "Streaming text arrives in many small deltas; the client must keep up. ");
+      g_string_append (text, "\n\n");
+      if (i % 7 == 6)
+        g_string_append_printf (text, "```c\nint item_%u = %u;\n```\n\n", i, i);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static guint
+wait_shown (EkMarkdownView *view,
+            guint           timeout_ms,
+            guint          *n_steps)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint last = ek_markdown_view_get_n_pending (view);
+  guint iterations = 0;
+
+  *n_steps = 0;
+  while (ek_markdown_view_get_n_pending (view) > 0 && g_get_monotonic_time () < deadline)
+    {
+      guint now;
+
+      g_main_context_iteration (NULL, FALSE);
+      iterations++;
+      now = ek_markdown_view_get_n_pending (view);
+      /* blocks are only ever added to the shown ones */
+      g_assert_cmpuint (now, <=, last);
+      if (now < last)
+        (*n_steps)++;
+      last = now;
+    }
+  return iterations;
+}
+
+static void
+test_progressive (void)
+{
+  g_autofree char *first = long_document (60, 0);
+  g_autofree char *more = long_document (20, 60);
+  g_autofree char *whole = g_strconcat (first, more, NULL);
+  g_autofree char *expected_first = ek_markdown_dup_reference_structure (first);
+  g_autofree char *expected_whole = ek_markdown_dup_reference_structure (whole);
+  g_autofree char *structure = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *widget = ek_markdown_view_new ();
+  EkMarkdownView *view = EK_MARKDOWN_VIEW (widget);
+  guint pending, iterations, steps;
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), widget);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  run_for (200);
+
+  /* all at once: a part now, the rest later */
+  ek_markdown_view_set_text (view, first);
+  pending = ek_markdown_view_get_n_pending (view);
+  g_assert_cmpuint (pending, >, 10);
+  g_assert_true (ek_markdown_view_any_pending ());
+  g_assert_cmpstr (ek_markdown_view_get_text (view), ==, first);
+
+  iterations = wait_shown (view, 10000, &steps);
+  g_test_message ("%u blocks pending shown in %u steps, %u iterations", pending, steps, iterations);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (view), ==, 0);
+  g_assert_cmpuint (steps, >=, 3);
+  g_assert_false (ek_markdown_view_any_pending ());
+  structure = ek_markdown_view_dup_structure (view);
+  g_assert_cmpstr (structure, ==, expected_first);
+  g_clear_pointer (&structure, g_free);
+
+  /* growing while the rest waits: the end joins the pending blocks */
+  ek_markdown_view_set_text (view, "");
+  ek_markdown_view_set_text (view, first);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (view), >, 0);
+  g_main_context_iteration (NULL, FALSE);
+  ek_markdown_view_set_text (view, whole);
+  wait_shown (view, 10000, &steps);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (view), ==, 0);
+  structure = ek_markdown_view_dup_structure (view);
+  g_assert_cmpstr (structure, ==, expected_whole);
+  g_clear_pointer (&structure, g_free);
+
+  /* another text while blocks wait: nothing of the old one stays */
+  ek_markdown_view_set_text (view, whole);
+  ek_markdown_view_set_text (view, first);
+  wait_shown (view, 10000, &steps);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (view), ==, 0);
+  structure = ek_markdown_view_dup_structure (view);
+  g_assert_cmpstr (structure, ==, expected_first);
+  g_clear_pointer (&structure, g_free);
+
+  /* the introspection functions show what waits first */
+  ek_markdown_view_set_text (view, "");
+  ek_markdown_view_set_text (view, whole);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (view), >, 0);
+  structure = ek_markdown_view_dup_structure (view);
+  g_assert_cmpstr (structure, ==, expected_whole);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (view), ==, 0);
+  g_assert_false (ek_markdown_view_any_pending ());
+
+  /* a view with blocks waiting, going away, leaves nothing busy */
+  ek_markdown_view_set_text (view, first);
+  ek_markdown_view_set_text (view, whole);
+  ek_markdown_view_set_text (view, "");
+  ek_markdown_view_set_text (view, first);
+  g_assert_true (ek_markdown_view_any_pending ());
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (50);
+  g_assert_false (ek_markdown_view_any_pending ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1110,6 +1236,7 @@ main (int   argc,
   g_test_add_func ("/markdown-view/css-in-sync", test_css_in_sync);
   g_test_add_func ("/markdown-view/in-window", test_in_window);
   g_test_add_func ("/markdown-view/code-block-in-list-row", test_code_block_in_list_row);
+  g_test_add_func ("/markdown-view/progressive", test_progressive);
 
   return g_test_run ();
 }

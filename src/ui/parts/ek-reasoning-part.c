@@ -275,9 +275,16 @@ ek_reasoning_part_get_n_redraws (EkReasoningPart *self)
   return self->n_redraws;
 }
 
+/* A redraw waits for the throttle, or the body, on screen, still lays out
+ * blocks over the next frames. */
 gboolean
 ek_reasoning_part_get_pending (EkReasoningPart *self)
 {
   g_return_val_if_fail (EK_IS_REASONING_PART (self), FALSE);
-  return ek_throttle_is_pending (self->throttle);
+
+  if (ek_throttle_is_pending (self->throttle))
+    return TRUE;
+  return self->markdown != NULL &&
+         gtk_widget_get_realized (self->markdown) &&
+         ek_markdown_view_get_n_pending (EK_MARKDOWN_VIEW (self->markdown)) > 0;
 }

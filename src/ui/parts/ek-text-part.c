@@ -6,7 +6,8 @@
  * "text" on the part, and the view is redrawn at most every 100 ms (the
  * first change at once, later ones together when the period is over).
  * When the part ends (`time.end` arrives in a full update) the complete
- * text is drawn at once.  A user's prompt is shown as typed, selectable;
+ * text is set at once; a long one is laid out over the next few frames
+ * (see ek_markdown_view_set_text()).  A user's prompt is shown as typed, selectable;
  * text the client added itself (`synthetic`) is dimmed and shortened,
  * and `ignored` text is not shown.
  */
@@ -217,11 +218,23 @@ ek_text_part_get_n_redraws (EkTextPart *self)
   return self->n_redraws;
 }
 
+/**
+ * ek_text_part_get_pending:
+ *
+ * Returns: whether the text shown is not yet the part's: a redraw waits
+ *   for the throttle, or the Markdown view, on screen, still lays out
+ *   blocks over the next frames
+ */
 gboolean
 ek_text_part_get_pending (EkTextPart *self)
 {
   g_return_val_if_fail (EK_IS_TEXT_PART (self), FALSE);
-  return ek_throttle_is_pending (self->throttle);
+
+  if (ek_throttle_is_pending (self->throttle))
+    return TRUE;
+  return self->mode == MODE_MARKDOWN &&
+         gtk_widget_get_realized (self->view) &&
+         ek_markdown_view_get_n_pending (EK_MARKDOWN_VIEW (self->view)) > 0;
 }
 
 GtkWidget *
