@@ -23,6 +23,14 @@
  * owner bring the last row in (`list.scroll-to-item`), then the value goes
  * to upper − page-size; one frame later it is checked again, as the row
  * that came in may have grown the list.
+ *
+ * The value is only set on a list view that has laid out its rows: on
+ * GTK 4.8 a value change finding no row there (the list is empty, hidden
+ * in a stack, or its model was just replaced) warns "failed to scroll to
+ * given position".  So nothing is set while the widget is unmapped (the
+ * scroll waits for ::map), and after ek_sticky_scroll_scroll_to_end() (a
+ * new session) only the last row is anchored at first; the value follows
+ * a frame later, after a layout.
  */
 
 #include "config.h"
@@ -56,7 +64,9 @@ struct _EkStickyScroll
 
   guint          sticky : 1;
   guint          auto_scrolling : 1;
-  guint          pressed : 1;  /* a button or finger is down on the scroller */
+  guint          pressed : 1;      /* a button or finger is down on the scroller */
+  guint          after_layout : 1; /* set the value after the next layout only */
+  guint          on_map : 1;       /* scroll once the widget is mapped */
 };
 
 G_DEFINE_FINAL_TYPE (EkStickyScroll, ek_sticky_scroll, G_TYPE_OBJECT)
@@ -112,6 +122,14 @@ is_at_end (GtkAdjustment *adjustment)
   return gtk_adjustment_get_value (adjustment) >= end_value (adjustment) - END_SLACK;
 }
 
+static void
+stop_ticking (EkStickyScroll *self)
+{
+  self->phase = PHASE_NONE;
+  self->tick_id = 0;
+  set_auto_scrolling (self, FALSE);
+}
+
 static gboolean
 tick_cb (GtkWidget     *widget,
          GdkFrameClock *frame_clock,
@@ -119,11 +137,22 @@ tick_cb (GtkWidget     *widget,
 {
   EkStickyScroll *self = user_data;
 
+  if (!gtk_widget_get_mapped (widget))
+    {
+      /* not laid out: again from the start once it shows */
+      self->on_map = TRUE;
+      self->after_layout = TRUE;
+      stop_ticking (self);
+      return G_SOURCE_REMOVE;
+    }
+
   if (self->phase == PHASE_SCROLL)
     {
       set_auto_scrolling (self, TRUE);
       g_signal_emit (self, signals[SCROLL_TO_END], 0);
-      gtk_adjustment_set_value (self->adjustment, end_value (self->adjustment));
+      if (!self->after_layout)
+        gtk_adjustment_set_value (self->adjustment, end_value (self->adjustment));
+      self->after_layout = FALSE;
       self->last_value = gtk_adjustment_get_value (self->adjustment);
       self->phase = PHASE_SETTLE;
       return G_SOURCE_CONTINUE;
@@ -133,9 +162,7 @@ tick_cb (GtkWidget     *widget,
   if (self->sticky && !is_at_end (self->adjustment))
     gtk_adjustment_set_value (self->adjustment, end_value (self->adjustment));
   self->last_value = gtk_adjustment_get_value (self->adjustment);
-  self->phase = PHASE_NONE;
-  self->tick_id = 0;
-  set_auto_scrolling (self, FALSE);
+  stop_ticking (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -145,7 +172,28 @@ schedule_scroll (EkStickyScroll *self)
   self->phase = PHASE_SCROLL;
   if (self->tick_id != 0 || self->widget == NULL)
     return;
+  if (!gtk_widget_get_mapped (self->widget))
+    {
+      self->on_map = TRUE;
+      self->after_layout = TRUE;
+      self->phase = PHASE_NONE;
+      return;
+    }
   self->tick_id = gtk_widget_add_tick_callback (self->widget, tick_cb, self, NULL);
+}
+
+static void
+on_map (GtkWidget      *widget,
+        EkStickyScroll *self)
+{
+  if (!self->on_map)
+    return;
+  self->on_map = FALSE;
+  if (self->sticky)
+    {
+      self->after_layout = TRUE;
+      schedule_scroll (self);
+    }
 }
 
 static gboolean
@@ -337,7 +385,10 @@ ek_sticky_scroll_dispose (GObject *object)
     gtk_widget_remove_tick_callback (self->widget, self->tick_id);
   self->tick_id = 0;
   if (self->widget != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->widget), (gpointer *) &self->widget);
+    {
+      g_signal_handlers_disconnect_by_data (self->widget, self);
+      g_object_remove_weak_pointer (G_OBJECT (self->widget), (gpointer *) &self->widget);
+    }
   self->widget = NULL;
   if (self->adjustment != NULL)
     g_signal_handlers_disconnect_by_data (self->adjustment, self);
@@ -437,6 +488,7 @@ ek_sticky_scroll_new (GtkWidget     *widget,
   self->adjustment = g_object_ref (adjustment);
   self->last_value = gtk_adjustment_get_value (adjustment);
   watch_input (self);
+  g_signal_connect (widget, "map", G_CALLBACK (on_map), self);
 
   g_signal_connect (adjustment, "value-changed", G_CALLBACK (on_value_changed), self);
   g_signal_connect (adjustment, "notify::upper", G_CALLBACK (on_size_changed), self);
@@ -482,6 +534,8 @@ ek_sticky_scroll_scroll_to_end (EkStickyScroll *self)
   g_return_if_fail (EK_IS_STICKY_SCROLL (self));
 
   set_sticky (self, TRUE);
+  /* the content may be new: no value before the list lays it out */
+  self->after_layout = TRUE;
   schedule_scroll (self);
 }
 
