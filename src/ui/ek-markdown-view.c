@@ -63,10 +63,13 @@
  * a long text re-allocates a few dozen widgets, not every block. */
 #define BLOCKS_PER_PAGE       32
 
-/* How much new text one frame shows: blocks are built until this many
- * bytes of text or this much time (µs) is spent, at least one block.
- * GTK then measures the new labels in the same frame, which costs several
- * times the building, so the byte count is what bounds a frame. */
+/* How much new text one frame shows, in all views together: blocks are
+ * built until this many bytes of text or this much time (µs) is spent, at
+ * least one block.  GTK then measures the new labels in the same frame,
+ * which costs several times the building, so the byte count is what
+ * bounds a frame.  A view that is not realized builds nothing: it is not
+ * on screen yet, and when it comes (a list view's new row, a chat being
+ * opened) that frame has enough to lay out. */
 #define FRAME_BUDGET_BYTES  1000
 #define FRAME_BUDGET_US     (3 * G_TIME_SPAN_MILLISECOND)
 
@@ -1367,9 +1370,6 @@ struct _EkMarkdownView
    * a tick callback builds a frame's budget of them at a time. */
   GPtrArray *pending;      /* (element-type Node) (owned) */
   guint      tick_id;
-  gint64     budget_end;   /* µs, monotonic */
-  gsize      budget_bytes;
-  guint      budget_blocks;
   gboolean   busy;         /* realized with pending blocks: counted */
 
   guint      n_built;
@@ -1378,6 +1378,16 @@ struct _EkMarkdownView
 
 /* Realized views that still have blocks to build. */
 static guint n_busy_views;
+
+/* This frame's budget, shared by the views of a frame clock. */
+static struct
+{
+  GdkFrameClock *clock;    /* (unowned): only compared */
+  gint64         frame;    /* the clock's frame counter */
+  gint64         end;      /* µs, monotonic */
+  gsize          bytes;
+  guint          blocks;
+} budget;
 
 G_DEFINE_FINAL_TYPE (EkMarkdownView, ek_markdown_view, GTK_TYPE_WIDGET)
 
@@ -2286,12 +2296,26 @@ node_size (const Node *node)
   return size;
 }
 
+/* Starts this frame's budget unless another view of the same frame
+ * clock already did.  Between frames (text set from the main loop), the
+ * blocks built are laid out in the next frame: they count towards it. */
 static void
-budget_begin (EkMarkdownView *self)
+budget_begin (EkMarkdownView *self,
+              gboolean        in_tick)
 {
-  self->budget_end = g_get_monotonic_time () + FRAME_BUDGET_US;
-  self->budget_bytes = 0;
-  self->budget_blocks = 0;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  gint64 frame = -1;
+
+  if (clock != NULL)
+    frame = gdk_frame_clock_get_frame_counter (clock) + (in_tick ? 0 : 1);
+
+  if (clock == budget.clock && frame == budget.frame)
+    return;
+  budget.clock = clock;
+  budget.frame = frame;
+  budget.end = g_get_monotonic_time () + FRAME_BUDGET_US;
+  budget.bytes = 0;
+  budget.blocks = 0;
 }
 
 /* Whether this frame may still build @node. */
@@ -2299,19 +2323,21 @@ static gboolean
 budget_allows (EkMarkdownView *self,
                const Node     *node)
 {
-  if (self->budget_blocks == 0)
-    return TRUE;
-  if (self->budget_bytes + node_size (node) > FRAME_BUDGET_BYTES)
+  if (!gtk_widget_get_realized (GTK_WIDGET (self)))
     return FALSE;
-  return g_get_monotonic_time () < self->budget_end;
+  if (budget.blocks == 0)
+    return TRUE;
+  if (budget.bytes + node_size (node) > FRAME_BUDGET_BYTES)
+    return FALSE;
+  return g_get_monotonic_time () < budget.end;
 }
 
 static void
 budget_spend (EkMarkdownView *self,
               const Node     *node)
 {
-  self->budget_bytes += node_size (node);
-  self->budget_blocks++;
+  budget.bytes += node_size (node);
+  budget.blocks++;
 }
 
 static void
@@ -2372,7 +2398,7 @@ on_tick (GtkWidget     *widget,
 {
   EkMarkdownView *self = EK_MARKDOWN_VIEW (widget);
 
-  budget_begin (self);
+  budget_begin (self, TRUE);
   show_pending (self, FALSE);
   if (self->pending->len > 0)
     return G_SOURCE_CONTINUE;
@@ -2773,7 +2799,7 @@ ek_markdown_view_set_text (EkMarkdownView *self,
 
   split_from (self, offset, &state);
   update_definitions (self, &defs_changed);
-  budget_begin (self);
+  budget_begin (self, FALSE);
 
   /* New link definitions can change links anywhere: parse everything
    * again (widgets of unchanged blocks are still kept). */
