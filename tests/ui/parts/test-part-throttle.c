@@ -6,7 +6,8 @@
  * to a shown text (and reasoning) part while the main loop runs: the
  * view may be redrawn at most 31 times (once at the start and once per
  * 100 ms), it must keep up while the burst lasts, and the last text must
- * be exact with no timer left behind.
+ * be exact with no timer left behind.  A long text that completes at once
+ * is laid out over a few frames and then shown whole.
  */
 
 #include "config.h"
@@ -167,6 +168,62 @@ test_reasoning_throttle (void)
   g_string_free (burst.expected, TRUE);
 }
 
+/* A long text arriving complete in one update (a replay at full speed, a
+ * history): the view has all of it at once, lays it out over the next
+ * frames, the part counting as pending meanwhile, and then shows every
+ * block, as a one-shot render does. */
+static void
+test_text_complete_long (void)
+{
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(JsonObject) start = parts_test_parse_object (
+    "{\"id\":\"prt_long\",\"sessionID\":\"ses_t\",\"messageID\":\"msg_t\",\"type\":\"text\","
+    "\"text\":\"\",\"time\":{\"start\":1795568483286}}");
+  g_autoptr(JsonObject) end = NULL;
+  g_autoptr(GString) text = g_string_new ("# Long answer\n\n");
+  g_autofree char *expected = NULL;
+  g_autofree char *structure = NULL;
+  GtkWidget *widget, *window, *view;
+  EkTextPart *text_part;
+  EkPart *part;
+  gint64 begin;
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append_printf (text, "%u. Streaming text arrives in many small deltas; the client must "
+                            "keep up without jank. Streaming text arrives in many small deltas.\n\n", i);
+
+  part = parts_test_add_part (store, start, "assistant");
+  widget = ek_part_registry_create_widget (part);
+  window = parts_test_show (widget);
+  text_part = EK_TEXT_PART (widget);
+  view = ek_text_part_get_view (text_part);
+  parts_test_iterate ();
+
+  end = parts_test_parse_object (
+    "{\"id\":\"prt_long\",\"sessionID\":\"ses_t\",\"messageID\":\"msg_t\",\"type\":\"text\","
+    "\"text\":\"\",\"time\":{\"start\":1795568483286,\"end\":1795568490000}}");
+  json_object_set_string_member (end, "text", text->str);
+  parts_test_update_part (store, end);
+
+  /* the text is all there at once; its blocks come over the next frames */
+  g_assert_cmpstr (ek_markdown_view_get_text (EK_MARKDOWN_VIEW (view)), ==, text->str);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (EK_MARKDOWN_VIEW (view)), >, 0);
+  g_assert_true (ek_text_part_get_pending (text_part));
+
+  begin = g_get_monotonic_time ();
+  wait_idle (text_idle, text_part);
+  g_test_message ("laid out in %.3f s", (g_get_monotonic_time () - begin) / (double) G_USEC_PER_SEC);
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (EK_MARKDOWN_VIEW (view)), ==, 0);
+
+  expected = ek_markdown_dup_reference_structure (text->str);
+  structure = ek_markdown_view_dup_structure (EK_MARKDOWN_VIEW (view));
+  g_assert_cmpstr (structure, ==, expected);
+  g_assert_cmpstr (ek_markdown_view_get_text (EK_MARKDOWN_VIEW (view)), ==, text->str);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  parts_test_iterate ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -175,6 +232,7 @@ main (int   argc,
 
   g_test_add_func ("/parts/throttle/text", test_text_throttle);
   g_test_add_func ("/parts/throttle/reasoning", test_reasoning_throttle);
+  g_test_add_func ("/parts/throttle/text-complete-long", test_text_complete_long);
 
   return g_test_run ();
 }
