@@ -186,6 +186,65 @@ test_stream_and_resync (void)
   g_assert_cmpint (ek_event_stream_get_state (ek_connection_get_stream (connection)), ==, EK_STREAM_STATE_IDLE);
 }
 
+/* An event stream that ends after its events, as a dropped one does. */
+static void
+serve_ending_stream (EkMockServer      *server,
+                     SoupServerMessage *message,
+                     gpointer           user_data)
+{
+  const char *events = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  soup_server_message_set_status (message, 200, NULL);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  soup_server_message_set_response (message, "text/event-stream", SOUP_MEMORY_STATIC,
+                                    events, strlen (events));
+}
+
+static guint
+n_requests_to (EkMockServer *server,
+               const char   *path)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < ek_mock_server_get_n_requests (server); i++)
+    if (g_strcmp0 (ek_mock_server_get_request (server, i)->path, path) == 0)
+      n++;
+  return n;
+}
+
+/* A stream that ends is taken up again, again and again, and what each
+ * connection brings lands in the store. */
+static void
+test_stream_reconnects (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkConnection) connection = ek_connection_new (client, store);
+  EkEventStream *stream = ek_connection_get_stream (connection);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  ek_mock_server_set_handler (server, "GET", "/event", serve_ending_stream, (gpointer)
+    "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n"
+    "data: {\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_1\",\"status\":{\"type\":\"busy\"}}}\n\n");
+  ek_mock_server_respond (server, "GET", "/session", 200, "[]");
+  ek_mock_server_respond (server, "GET", "/session/status", 200, "{\"ses_1\":{\"type\":\"busy\"}}");
+  ek_mock_server_respond (server, "GET", "/permission", 200, "[]");
+  ek_mock_server_respond (server, "GET", "/question", 200, "[]");
+
+  ek_connection_start (connection);
+  while (n_requests_to (server, "/event") < 3 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (n_requests_to (server, "/event"), >=, 3);
+  g_assert_cmpuint (ek_event_stream_get_n_events (stream), >=, 4);
+  g_assert_nonnull (ek_store_lookup_session (store, "ses_1"));
+  g_assert_cmpint (ek_session_get_status (ek_store_lookup_session (store, "ses_1")), ==,
+                   EK_SESSION_STATUS_BUSY);
+  ek_connection_stop (connection);
+}
+
 static guint
 n_history_requests (EkMockServer *server,
                     const char   *session_id)
@@ -320,6 +379,7 @@ main (int    argc,
   g_test_add_func ("/connection/stream-and-resync", test_stream_and_resync);
   g_test_add_func ("/connection/stream-unauthorized", test_stream_unauthorized);
   g_test_add_func ("/connection/release-closed-sessions", test_release_closed_sessions);
+  g_test_add_func ("/connection/stream-reconnects", test_stream_reconnects);
 
   return g_test_run ();
 }

@@ -166,7 +166,6 @@ set_state (EkEventStream *self,
   if (g_strcmp0 (self->last_error, error) != 0)
     {
       g_free (self->last_error);
-  g_clear_pointer (&self->blocks, block_pool_unref);
       self->last_error = g_strdup (error);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
     }
@@ -441,6 +440,7 @@ ek_event_stream_finalize (GObject *object)
   EkEventStream *self = EK_EVENT_STREAM (object);
 
   g_free (self->last_error);
+  g_clear_pointer (&self->blocks, block_pool_unref);
 
   G_OBJECT_CLASS (ek_event_stream_parent_class)->finalize (object);
 }
