@@ -347,6 +347,8 @@ on_after_paint (GdkFrameClock *clock,
         return;
       self->on_screen_at = now;
       builder = begin_event ("text-on-screen", now);
+      add_string (builder, "message", ek_message_get_id (message));
+      add_int (builder, "parts", g_list_model_get_n_items (ek_message_get_parts (message)));
       add_int (builder, "chars", chars);
       add_int (builder, "after_idle_us", now - self->idle_at);
       if (ek_message_get_time_completed (message) > 0)
@@ -480,7 +482,26 @@ check_idle (EkBenchProbe *self)
   if (message == NULL)
     return;
   self->idle_at = g_get_monotonic_time ();
-  emit (self, "idle");
+  {
+    JsonBuilder *builder = begin_event ("idle", self->idle_at);
+    GListModel *parts = ek_message_get_parts (message);
+
+    /* what the answer holds: [type, text length] per part */
+    add_string (builder, "message", ek_message_get_id (message));
+    json_builder_set_member_name (builder, "parts");
+    json_builder_begin_array (builder);
+    for (guint i = 0; i < g_list_model_get_n_items (parts); i++)
+      {
+        g_autoptr(EkPart) part = g_list_model_get_item (parts, i);
+
+        json_builder_begin_array (builder);
+        json_builder_add_string_value (builder, ek_part_get_part_type (part));
+        json_builder_add_int_value (builder, ek_part_get_text_length (part));
+        json_builder_end_array (builder);
+      }
+    json_builder_end_array (builder);
+    end_event (self, builder);
+  }
 }
 
 static void
