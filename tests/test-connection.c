@@ -267,6 +267,44 @@ n_session_messages (EkStore    *store,
   return session ? g_list_model_get_n_items (ek_session_get_messages (session)) : 0;
 }
 
+/* An open session that goes idle is fetched once more, so that what the
+ * stream missed of the turn is in the store. */
+static void
+test_refetch_on_idle (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkConnection) connection = ek_connection_new (client, store);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  ek_mock_server_set_handler (server, "GET", "/event", serve_open_stream, (gpointer)
+    "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n"
+    "data: {\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_1\",\"status\":{\"type\":\"busy\"}}}\n\n"
+    "data: {\"type\":\"session.status\",\"properties\":{\"sessionID\":\"ses_2\",\"status\":{\"type\":\"idle\"}}}\n\n"
+    "data: {\"type\":\"session.idle\",\"properties\":{\"sessionID\":\"ses_1\"}}\n\n");
+  ek_mock_server_respond (server, "GET", "/session", 200, "[]");
+  ek_mock_server_respond (server, "GET", "/session/status", 200, "{}");
+  ek_mock_server_respond (server, "GET", "/permission", 200, "[]");
+  ek_mock_server_respond (server, "GET", "/question", 200, "[]");
+  ek_mock_server_respond (server, "GET", "/session/ses_1/message", 200,
+                          "[{\"info\":{\"id\":\"msg_1\",\"sessionID\":\"ses_1\",\"role\":\"user\",\"time\":{\"created\":1}},"
+                          "\"parts\":[]}]");
+  ek_mock_server_respond (server, "GET", "/session/ses_2/message", 200, "[]");
+
+  ek_connection_open_session (connection, "ses_1");
+  ek_connection_start (connection);
+  /* once as the connection syncs, once as the session goes idle */
+  while (n_requests_to (server, "/session/ses_1/message") < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_requests_to (server, "/session/ses_1/message"), ==, 2);
+  /* a session nobody has open is not fetched */
+  g_assert_cmpuint (n_requests_to (server, "/session/ses_2/message"), ==, 0);
+  g_assert_cmpuint (n_session_messages (store, "ses_1"), ==, 1);
+
+  ek_connection_stop (connection);
+}
+
 /* Sessions the user left long ago (more than the last few) let go of
  * their messages; opening one again fetches them anew. */
 static void
@@ -380,6 +418,7 @@ main (int    argc,
   g_test_add_func ("/connection/stream-unauthorized", test_stream_unauthorized);
   g_test_add_func ("/connection/release-closed-sessions", test_release_closed_sessions);
   g_test_add_func ("/connection/stream-reconnects", test_stream_reconnects);
+  g_test_add_func ("/connection/refetch-on-idle", test_refetch_on_idle);
 
   return g_test_run ();
 }

@@ -31,6 +31,7 @@ struct _EkConnection
 
   GHashTable    *open_sessions;   /* id → next-cursor (char*, NULL at the end) */
   GQueue         closed;          /* ids of sessions closed but still held, latest first */
+  GHashTable    *idle_fetches;    /* ids of sessions fetched again as they went idle */
   guint          keep_closed;
   int            history_limit;   /* 0: whole histories */
   guint          pending;         /* fetches of the current resync */
@@ -64,6 +65,7 @@ typedef struct
   guint64       mark;
   guint         generation;
   char         *session_id;
+  gboolean      on_idle;
 } Fetch;
 
 static Fetch *
@@ -219,6 +221,8 @@ on_history (GObject      *source,
   EkConnection *self = fetch->self;
 
   messages = ek_client_get_history_finish (EK_CLIENT (source), result, &cursor, &error);
+  if (fetch->on_idle)
+    g_hash_table_remove (self->idle_fetches, fetch->session_id);
   if (messages != NULL && g_hash_table_contains (self->open_sessions, fetch->session_id))
     {
       EkSyncRange range = self->history_limit <= 0 || cursor == NULL ? EK_SYNC_WHOLE : EK_SYNC_NEWEST;
@@ -232,10 +236,16 @@ on_history (GObject      *source,
 
 static void
 fetch_history (EkConnection *self,
-               const char   *session_id)
+               const char   *session_id,
+               gboolean      on_idle)
 {
+  Fetch *fetch = fetch_new (self, session_id);
+
+  fetch->on_idle = on_idle;
+  if (on_idle)
+    g_hash_table_add (self->idle_fetches, g_strdup (session_id));
   ek_client_get_history_async (self->client, session_id, self->history_limit, NULL,
-                               self->cancellable, on_history, fetch_new (self, session_id));
+                               self->cancellable, on_history, fetch);
 }
 
 static void
@@ -257,7 +267,7 @@ resync (EkConnection *self)
 
   g_hash_table_iter_init (&iter, self->open_sessions);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    fetch_history (self, key);
+    fetch_history (self, key, FALSE);
 }
 
 static void
@@ -266,6 +276,27 @@ on_batch (EkEventStream *stream,
           EkConnection  *self)
 {
   ek_store_apply_batch (self->store, batch);
+
+  /* An open session that went idle is fetched once more: whatever the
+   * stream may have missed of the turn (a server too busy to send even
+   * heartbeats looks dead, and a reconnection loses what was sent in
+   * between) the store then has, as the server holds it. */
+  for (guint i = 0; i < batch->len; i++)
+    {
+      EkEvent *event = g_ptr_array_index (batch, i);
+      EkEventKind kind = ek_event_get_kind (event);
+      const char *session_id = ek_event_get_session_id (event);
+      EkSession *session;
+
+      if (kind != EK_EVENT_SESSION_IDLE && kind != EK_EVENT_SESSION_STATUS)
+        continue;
+      if (session_id == NULL || !g_hash_table_contains (self->open_sessions, session_id) ||
+          g_hash_table_contains (self->idle_fetches, session_id))
+        continue;
+      session = ek_store_lookup_session (self->store, session_id);
+      if (session != NULL && ek_session_get_status (session) == EK_SESSION_STATUS_IDLE)
+        fetch_history (self, session_id, TRUE);
+    }
 }
 
 static void
@@ -311,6 +342,7 @@ ek_connection_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_hash_table_unref (self->open_sessions);
   g_queue_clear_full (&self->closed, g_free);
+  g_hash_table_unref (self->idle_fetches);
 
   G_OBJECT_CLASS (ek_connection_parent_class)->finalize (object);
 }
@@ -371,6 +403,7 @@ ek_connection_init (EkConnection *self)
   self->cancellable = g_cancellable_new ();
   self->open_sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->closed);
+  self->idle_fetches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->keep_closed = EK_CONNECTION_KEEP_CLOSED;
 }
 
@@ -492,7 +525,7 @@ ek_connection_open_session (EkConnection *self,
   forget_closed (self, session_id);
   g_hash_table_insert (self->open_sessions, g_strdup (session_id), NULL);
   if (ek_event_stream_get_state (self->stream) == EK_STREAM_STATE_CONNECTED)
-    fetch_history (self, session_id);
+    fetch_history (self, session_id, FALSE);
 }
 
 /**
