@@ -84,7 +84,7 @@ static const ToolInfo tool_infos[] = {
   { "webfetch", "web-browser-symbolic", N_("Fetch web page"), "url", FALSE },
   { "websearch", "web-browser-symbolic", N_("Search the web"), "query", FALSE },
   { "codesearch", "system-search-symbolic", N_("Search code"), "query", FALSE },
-  { "question", "dialog-question-symbolic", N_("Ask a question"), NULL, FALSE },
+  { "question", "ekacode-question-symbolic", N_("Ask a question"), NULL, FALSE },
   { "skill", "applications-engineering-symbolic", N_("Use skill"), "name", FALSE },
 };
 

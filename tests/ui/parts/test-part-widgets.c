@@ -1053,7 +1053,7 @@ test_tool_question (void)
   GtkWidget *chosen, *other;
 
   g_assert_cmpstr (ek_tool_part_get_title (EK_TOOL_PART (widget)), ==, "Asked 1 question");
-  g_assert_cmpstr (ek_tool_part_get_icon_name (EK_TOOL_PART (widget)), ==, "dialog-question-symbolic");
+  g_assert_cmpstr (ek_tool_part_get_icon_name (EK_TOOL_PART (widget)), ==, "ekacode-question-symbolic");
   answer = ek_question_tool_part_dup_answer (EK_QUESTION_TOOL_PART (widget), 0);
   g_assert_cmpstr (answer, ==, "C");
 
