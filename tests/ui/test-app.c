@@ -553,6 +553,8 @@ test_chat_sticky (void)
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
   g_assert_true (adjustment_at_end (adjustment));
 
+  /* the user scrolls to the top (a value change alone is not the user) */
+  ek_sticky_scroll_note_user_scroll (sticky, -1);
   gtk_adjustment_set_value (adjustment, 0);
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
   spin (100);
@@ -610,6 +612,7 @@ test_sticky_flags (void)
   g_assert_false (ek_sticky_scroll_get_auto_scrolling (sticky));
 
   /* the user scrolls up: not sticky, growth leaves the view alone */
+  ek_sticky_scroll_note_user_scroll (sticky, -1);
   gtk_adjustment_set_value (adjustment, 500);
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
   gtk_adjustment_set_upper (adjustment, 2000);
@@ -635,6 +638,7 @@ test_sticky_flags (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2950);
 
   /* jump to latest */
+  ek_sticky_scroll_note_user_scroll (sticky, -1);
   gtk_adjustment_set_value (adjustment, 100);
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
   ek_sticky_scroll_scroll_to_end (sticky);
