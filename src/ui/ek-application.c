@@ -23,6 +23,7 @@
 #include "ek-bench-probe.h"
 #include "ek-client.h"
 #include "ek-frame-stats.h"
+#include "ek-markdown-view.h"
 #include "ek-part-registry.h"
 #include "ek-replay-source.h"
 #include "ek-ui-util.h"
@@ -169,6 +170,9 @@ automation_poll (gpointer data)
     automation->settled_at = now;
   if (now - automation->settled_at < SETTLE_DELAY_US)
     return G_SOURCE_CONTINUE;
+  /* a long text is still being laid out, a frame's budget at a time */
+  if (ek_markdown_view_any_pending ())
+    return G_SOURCE_CONTINUE;
   if (ek_sticky_scroll_get_pending (ek_chat_view_get_sticky_scroll (ek_window_get_chat_view (EK_WINDOW (automation->window)))))
     return G_SOURCE_CONTINUE;
 
@@ -219,17 +223,36 @@ window_for_new_source (EkApplication *self)
 }
 
 static void
+on_first_paint (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  g_autoptr(EkReplaySource) source = user_data;
+
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint, user_data);
+  ek_replay_source_start (source);
+}
+
+static void
 start_replay (EkWindow       *window,
               EkReplaySource *source,
               double          speed,
               const char     *session_id)
 {
+  GdkFrameClock *clock;
+
   ek_replay_source_set_speed (source, speed);
   ek_window_set_source (window, EK_SOURCE (source));
   if (session_id != NULL)
     ek_window_set_preferred_session (window, session_id);
   gtk_window_present (GTK_WINDOW (window));
-  ek_replay_source_start (source);
+
+  /* the recording starts once the window is up, as a server's stream
+   * would: its first paint is not the recording's work */
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (clock != NULL)
+    g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), g_object_ref (source));
+  else
+    ek_replay_source_start (source);
 }
 
 /* ---- actions ---- */

@@ -5,6 +5,8 @@
  * Every frame of the widget's frame clock: the interval since the previous
  * frame began (before-paint to before-paint) and the work it did (update,
  * layout and paint: before-paint to after-paint), on the monotonic clock.
+ * The window's first paint is the application starting up: the first
+ * interval runs from its end.
  * Debian's GTK has no GDK_DEBUG=frames and Xvfb reports no presentation
  * times, so this is what can be measured there.
  *
@@ -34,6 +36,7 @@ struct _EkFrameStats
   guint          tick_id;
 
   gint64         frame_start;  /* µs, of the frame in progress */
+  guint          n_frames;
   gint64         last_start;
   GArray        *intervals;    /* double, ms */
   GArray        *work;         /* double, ms */
@@ -53,7 +56,9 @@ on_before_paint (GdkFrameClock *clock,
 
       g_array_append_val (self->intervals, interval);
     }
-  self->last_start = now;
+  /* the first interval is counted from the end of the window's first
+   * paint, which is the application starting, not a frame late */
+  self->last_start = self->n_frames > 0 ? now : 0;
   self->frame_start = now;
 }
 
@@ -67,6 +72,8 @@ on_after_paint (GdkFrameClock *clock,
     return;
   work = (g_get_monotonic_time () - self->frame_start) / 1000.0;
   g_array_append_val (self->work, work);
+  if (self->n_frames++ == 0)
+    self->last_start = g_get_monotonic_time ();
   self->frame_start = 0;
 }
 
