@@ -567,89 +567,6 @@ test_chat_sticky (void)
   destroy_window (window);
 }
 
-static guint n_scrolls;
-
-static void
-on_scroll_to_end (EkStickyScroll *sticky,
-                  gpointer        data)
-{
-  n_scrolls++;
-}
-
-static gboolean
-not_pending (gpointer data)
-{
-  return !ek_sticky_scroll_get_pending (data);
-}
-
-/* the sticky flags on a bare adjustment */
-static void
-test_sticky_flags (void)
-{
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *label = gtk_label_new ("sticky");
-  GtkAdjustment *adjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 100, 1, 10, 100));
-  g_autoptr(EkStickyScroll) sticky = NULL;
-
-  gtk_window_set_child (GTK_WINDOW (window), label);
-  gtk_window_present (GTK_WINDOW (window));
-  sticky = ek_sticky_scroll_new (label, adjustment);
-  g_signal_connect (sticky, "scroll-to-end", G_CALLBACK (on_scroll_to_end), NULL);
-  n_scrolls = 0;
-
-  g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  g_assert_false (ek_sticky_scroll_get_pending (sticky));
-  g_assert_false (ek_sticky_scroll_get_auto_scrolling (sticky));
-
-  /* growing while sticky: scrolls, from a tick */
-  gtk_adjustment_set_upper (adjustment, 1000);
-  g_assert_true (ek_sticky_scroll_get_pending (sticky));
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
-  wait_until (not_pending, sticky, 10, "the scroll");
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 900);
-  g_assert_cmpuint (n_scrolls, ==, 1);
-  g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  g_assert_false (ek_sticky_scroll_get_auto_scrolling (sticky));
-
-  /* the user scrolls up: not sticky, growth leaves the view alone */
-  ek_sticky_scroll_note_user_scroll (sticky, -1);
-  gtk_adjustment_set_value (adjustment, 500);
-  g_assert_false (ek_sticky_scroll_get_sticky (sticky));
-  gtk_adjustment_set_upper (adjustment, 2000);
-  g_assert_false (ek_sticky_scroll_get_pending (sticky));
-  spin (50);
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 500);
-
-  /* scrolling down a little is still not the end */
-  gtk_adjustment_set_value (adjustment, 800);
-  g_assert_false (ek_sticky_scroll_get_sticky (sticky));
-
-  /* back at the end: sticky again */
-  gtk_adjustment_set_value (adjustment, 1900);
-  g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  gtk_adjustment_set_upper (adjustment, 3000);
-  wait_until (not_pending, sticky, 10, "the scroll");
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2900);
-
-  /* a smaller page (the composer grew) while sticky stays at the end */
-  gtk_adjustment_set_page_size (adjustment, 50);
-  g_assert_true (ek_sticky_scroll_get_pending (sticky));
-  wait_until (not_pending, sticky, 10, "the scroll");
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2950);
-
-  /* jump to latest */
-  ek_sticky_scroll_note_user_scroll (sticky, -1);
-  gtk_adjustment_set_value (adjustment, 100);
-  g_assert_false (ek_sticky_scroll_get_sticky (sticky));
-  ek_sticky_scroll_scroll_to_end (sticky);
-  g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  wait_until (not_pending, sticky, 10, "the jump");
-  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2950);
-
-  g_object_unref (adjustment);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
 static void
 collect_buttons (GtkWidget *widget,
                  GPtrArray *buttons)
@@ -960,7 +877,6 @@ main (int   argc,
   g_test_add_func ("/ui/describe-error", test_describe_error);
   g_test_add_func ("/ui/replay/event-time", test_event_time);
   g_test_add_func ("/ui/replay/pacing", test_replay_pacing);
-  g_test_add_func ("/ui/sticky/flags", test_sticky_flags);
   g_test_add_func ("/ui/message-row/reuse", test_row_reuse);
   for (guint i = 0; fixtures[i] != NULL; i++)
     {
