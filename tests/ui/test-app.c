@@ -28,6 +28,7 @@
 #include "ek-ui-util.h"
 #include "ek-welcome-page.h"
 #include "ek-window.h"
+#include "ek-ui-test-util.h"
 
 static const char * const fixtures[] = {
   "abort", "error", "explore", "long", "permission",
@@ -60,50 +61,6 @@ load_json (const char *name,
   return json_node_ref (json_parser_get_root (parser));
 }
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  gboolean *timed_out = data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @condition holds; fails after @seconds. */
-static void
-wait_until (Condition  condition,
-            gpointer   data,
-            guint      seconds,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out waiting for %s", what);
-  g_source_remove (id);
-}
-
-static gboolean
-delay_done (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Runs the main loop for @ms milliseconds. */
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  wait_until (delay_done, &done, ms / 1000 + 10, "a delay");
-}
-
 static gboolean
 window_settled (gpointer data)
 {
@@ -123,10 +80,10 @@ replay_window (GBytes     *contents,
   ek_window_set_source (window, EK_SOURCE (source));
   gtk_window_present (GTK_WINDOW (window));
   ek_replay_source_start (source);
-  wait_until (window_settled, window, 60, "the replay to settle");
+  ek_ui_test_wait_until (window_settled, window, 60, "the replay to settle");
   /* throttled redraws and the last scroll */
-  spin (300);
-  wait_until (window_settled, window, 10, "the view to settle");
+  ek_ui_test_spin (300);
+  ek_ui_test_wait_until (window_settled, window, 10, "the view to settle");
   return window;
 }
 
@@ -165,7 +122,7 @@ static void
 destroy_window (EkWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (20);
+  ek_ui_test_spin (20);
 }
 
 static void
@@ -387,7 +344,7 @@ test_replay_pacing (void)
 
   start = g_get_monotonic_time ();
   ek_replay_source_start (fast);
-  wait_until (source_finished, fast, 30, "the fast replay");
+  ek_ui_test_wait_until (source_finished, fast, 30, "the fast replay");
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_assert_cmpfloat (seconds, <, 2.0);
 
@@ -395,7 +352,7 @@ test_replay_pacing (void)
   ek_replay_source_set_speed (paced, 10);
   start = g_get_monotonic_time ();
   ek_replay_source_start (paced);
-  wait_until (source_finished, paced, 30, "the paced replay");
+  ek_ui_test_wait_until (source_finished, paced, 30, "the paced replay");
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_assert_cmpfloat (seconds, >, 0.45);
   g_assert_cmpfloat (seconds, <, 5.0);
@@ -557,12 +514,12 @@ test_chat_sticky (void)
   ek_sticky_scroll_note_user_scroll (sticky, -1);
   gtk_adjustment_set_value (adjustment, 0);
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
-  spin (100);
+  ek_ui_test_spin (100);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (chat), "chat.jump-to-latest", NULL);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  wait_until (window_settled, window, 10, "the jump");
+  ek_ui_test_wait_until (window_settled, window, 10, "the jump");
   g_assert_true (adjustment_at_end (adjustment));
   destroy_window (window);
 }
@@ -676,7 +633,7 @@ test_row_reuse (void)
   guint n_before;
 
   ek_replay_source_start (source);
-  wait_until (source_finished, source, 30, "the replay");
+  ek_ui_test_wait_until (source_finished, source, 30, "the replay");
   sessions = ek_store_get_sessions (ek_source_get_store (EK_SOURCE (source)));
   session = g_list_model_get_item (sessions, 0);
   messages = ek_session_get_messages (session);
@@ -736,8 +693,13 @@ check_welcome_cb (gpointer data)
   GtkApplication *app = data;
   GtkWindow *window = gtk_application_get_active_window (app);
 
+  GdkFrameClock *clock = window ? gtk_widget_get_frame_clock (GTK_WIDGET (window)) : NULL;
+
+  /* shown, and drawn: a window mapped but not yet painted has nothing to
+   * take a picture of */
   if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)) ||
-      gtk_widget_get_width (GTK_WIDGET (window)) == 0)
+      gtk_widget_get_width (GTK_WIDGET (window)) == 0 ||
+      clock == NULL || gdk_frame_clock_get_frame_counter (clock) < 2)
     return G_SOURCE_CONTINUE;
   check_welcome (app);
   return G_SOURCE_REMOVE;

@@ -19,6 +19,7 @@
 #include "ek-sticky-scroll.h"
 #include "ek-tool-part.h"
 #include "ek-ui-util.h"
+#include "ek-ui-test-util.h"
 
 /* ---- a source whose histories arrive when the test says so ---- */
 
@@ -190,46 +191,6 @@ add_session (TestSource *self,
   return g_strdup (json_object_get_string_member (object, "id"));
 }
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            guint       seconds,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u s waiting for %s", seconds, what);
-  g_source_remove (id);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  wait_until (flag_set, &done, ms / 1000 + 10, "a delay");
-}
-
 /* Runs @n frames of @widget's frame clock. */
 static void
 frames (GtkWidget *widget,
@@ -288,7 +249,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (20);
+  ek_ui_test_spin (20);
   g_clear_object (&fixture->source);
 }
 
@@ -317,9 +278,9 @@ test_sticky_list_moves (Fixture       *fixture,
 
   test_source_set_loaded (fixture->source, id);
   show_session (fixture, id);
-  wait_until (settled, fixture->chat, 10, "the scroll to the end");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
   frames (fixture->window, 3);
-  wait_until (settled, fixture->chat, 10, "the scroll to the end");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, 2 * gtk_adjustment_get_page_size (adjustment));
   g_assert_true (adjustment_at_end (adjustment));
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
@@ -327,7 +288,7 @@ test_sticky_list_moves (Fixture       *fixture,
   /* what GtkListView does on its own: not the user */
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) - 300);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  wait_until (settled, fixture->chat, 10, "the way back to the end");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the way back to the end");
   frames (fixture->window, 2);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
   g_assert_true (adjustment_at_end (adjustment));
@@ -335,7 +296,7 @@ test_sticky_list_moves (Fixture       *fixture,
   /* growing the page (the composer shrank) neither */
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) - 1);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  wait_until (settled, fixture->chat, 10, "the way back to the end");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the way back to the end");
 }
 
 static GtkEventController *
@@ -371,9 +332,9 @@ test_sticky_user_input (Fixture       *fixture,
 
   test_source_set_loaded (fixture->source, id);
   show_session (fixture, id);
-  wait_until (settled, fixture->chat, 10, "the scroll to the end");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
   frames (fixture->window, 3);
-  wait_until (settled, fixture->chat, 10, "the scroll to the end");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
   g_assert_true (adjustment_at_end (adjustment));
 
   /* the wheel, downwards at the end: the list's own move meanwhile is
@@ -384,7 +345,7 @@ test_sticky_user_input (Fixture       *fixture,
   g_assert_false (handled);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) - 200);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  wait_until (settled, fixture->chat, 10, "the way back to the end");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the way back to the end");
 
   /* the wheel, upwards: the user leaves the end */
   handled = TRUE;
@@ -392,7 +353,7 @@ test_sticky_user_input (Fixture       *fixture,
   g_assert_false (handled);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) - 200);
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
-  spin (400);
+  ek_ui_test_spin (400);
   frames (fixture->window, 2);
   g_assert_false (adjustment_at_end (adjustment));
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
@@ -418,7 +379,7 @@ test_sticky_user_input (Fixture       *fixture,
   /* Jump to Latest */
   gtk_widget_activate_action (GTK_WIDGET (fixture->chat), "chat.jump-to-latest", NULL);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  wait_until (settled, fixture->chat, 10, "the jump");
+  ek_ui_test_wait_until (settled, fixture->chat, 10, "the jump");
   g_assert_true (adjustment_at_end (adjustment));
 }
 
@@ -462,7 +423,7 @@ test_sticky_flags (void)
   gtk_adjustment_set_upper (adjustment, 1000);
   g_assert_true (ek_sticky_scroll_get_pending (sticky));
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
-  wait_until (not_pending, sticky, 10, "the scroll");
+  ek_ui_test_wait_until (not_pending, sticky, 10, "the scroll");
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 900);
   g_assert_cmpuint (n_scrolls, ==, 1);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
@@ -472,7 +433,7 @@ test_sticky_flags (void)
   gtk_adjustment_set_value (adjustment, 500);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
   g_assert_true (ek_sticky_scroll_get_pending (sticky));
-  wait_until (not_pending, sticky, 10, "the scroll back");
+  ek_ui_test_wait_until (not_pending, sticky, 10, "the scroll back");
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 900);
 
   /* the user scrolls up: not sticky, growth leaves the view alone */
@@ -481,7 +442,7 @@ test_sticky_flags (void)
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
   gtk_adjustment_set_upper (adjustment, 2000);
   g_assert_false (ek_sticky_scroll_get_pending (sticky));
-  spin (50);
+  ek_ui_test_spin (50);
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 500);
 
   /* scrolling down a little is still not the end */
@@ -492,13 +453,13 @@ test_sticky_flags (void)
   gtk_adjustment_set_value (adjustment, 1900);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
   gtk_adjustment_set_upper (adjustment, 3000);
-  wait_until (not_pending, sticky, 10, "the scroll");
+  ek_ui_test_wait_until (not_pending, sticky, 10, "the scroll");
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2900);
 
   /* a smaller page (the composer grew) while sticky stays at the end */
   gtk_adjustment_set_page_size (adjustment, 50);
   g_assert_true (ek_sticky_scroll_get_pending (sticky));
-  wait_until (not_pending, sticky, 10, "the scroll");
+  ek_ui_test_wait_until (not_pending, sticky, 10, "the scroll");
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2950);
 
   /* jump to latest */
@@ -507,7 +468,7 @@ test_sticky_flags (void)
   g_assert_false (ek_sticky_scroll_get_sticky (sticky));
   ek_sticky_scroll_scroll_to_end (sticky);
   g_assert_true (ek_sticky_scroll_get_sticky (sticky));
-  wait_until (not_pending, sticky, 10, "the jump");
+  ek_ui_test_wait_until (not_pending, sticky, 10, "the jump");
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 2950);
 
   g_object_unref (adjustment);
@@ -540,7 +501,7 @@ test_switch_sessions (Fixture       *fixture,
 
       show_session (fixture, full);
       frames (fixture->window, 3);
-      wait_until (settled, fixture->chat, 10, "the scroll to the end");
+      ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
       g_assert_cmpstr (ek_chat_view_get_page (fixture->chat), ==, "messages");
       g_assert_true (adjustment_at_end (adjustment));
 
@@ -554,7 +515,7 @@ test_switch_sessions (Fixture       *fixture,
       frames (fixture->window, 3);
       show_session (fixture, full);
       frames (fixture->window, 3);
-      wait_until (settled, fixture->chat, 10, "the scroll to the end");
+      ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
       g_assert_true (adjustment_at_end (adjustment));
 
       /* scrolled up, then straight to another conversation */
@@ -563,7 +524,7 @@ test_switch_sessions (Fixture       *fixture,
       frames (fixture->window, 2);
       show_session (fixture, other);
       frames (fixture->window, 3);
-      wait_until (settled, fixture->chat, 10, "the scroll to the end");
+      ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
       g_assert_true (adjustment_at_end (adjustment));
 
       /* from one conversation to another, and without a frame between */
@@ -571,7 +532,7 @@ test_switch_sessions (Fixture       *fixture,
       show_session (fixture, empty);
       show_session (fixture, full);
       frames (fixture->window, 3);
-      wait_until (settled, fixture->chat, 10, "the scroll to the end");
+      ek_ui_test_wait_until (settled, fixture->chat, 10, "the scroll to the end");
       g_assert_true (adjustment_at_end (adjustment));
 
       ek_chat_view_set_session (fixture->chat, NULL);

@@ -42,50 +42,11 @@
 #include "ek-ui-util.h"
 #include "ek-welcome-page.h"
 #include "ek-window.h"
+#include "ek-ui-test-util.h"
 
 #define PASSWORD "sesame-4096"
 
 /* ---- waiting ---- */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            guint       seconds,
-            const char *what)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (timed_out)
-    g_error ("timed out after %u s waiting for %s", seconds, what);
-  g_source_remove (id);
-}
-
-static gboolean
-flag_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, timeout_cb, &done);
-  wait_until (flag_set, &done, ms / 1000 + 10, "a delay");
-}
 
 static char *
 output_path (const char *name)
@@ -229,7 +190,7 @@ harness_wait_event (Harness    *harness,
       JsonObject *object;
 
       g_data_input_stream_read_line_async (harness->lines, G_PRIORITY_DEFAULT, NULL, on_line, &line);
-      wait_until (flag_set, &line.done, seconds, event);
+      ek_ui_test_wait_until (ek_ui_test_flag_is_set, &line.done, seconds, event);
       if (line.line == NULL)
         g_error ("the harness ended while waiting for “%s”", event);
       if (json_parser_load_from_data (parser, line.line, -1, NULL) &&
@@ -460,7 +421,7 @@ fetch_history (EkClient   *client,
   history_result = NULL;
   g_clear_error (&history_error);
   ek_client_get_history_async (client, session_id, 0, NULL, NULL, on_history, &done);
-  wait_until (flag_set, &done, 60, "GET /session/{id}/message");
+  ek_ui_test_wait_until (ek_ui_test_flag_is_set, &done, 60, "GET /session/{id}/message");
   g_assert_no_error (history_error);
   return history_result;
 }
@@ -563,7 +524,7 @@ assert_store_equals_server (EkWindow  *window,
       diff = first_difference (mine, theirs_node, "$");
       if (diff == NULL)
         return;
-      spin (250);
+      ek_ui_test_spin (250);
     }
   g_error ("the store differs from GET /session/%s/message at %s", ek_session_get_id (session), diff);
 }
@@ -703,18 +664,18 @@ send_and_wait (EkWindow   *window,
   turn->session = session;
   id = g_signal_connect (session, "notify::status", G_CALLBACK (on_turn_status), turn);
 
-  wait_until (composer_ready, window, 30, "the composer to be enabled");
+  ek_ui_test_wait_until (composer_ready, window, 30, "the composer to be enabled");
   ek_composer_set_text (composer, prompt);
   gtk_widget_activate_action (GTK_WIDGET (composer), "composer.send", NULL);
   left = ek_composer_dup_text (composer);
   g_assert_cmpstr (left, ==, "");
 
-  wait_until (turn_over, turn, 240, prompt);
+  ek_ui_test_wait_until (turn_over, turn, 240, prompt);
   g_signal_handler_disconnect (session, id);
   g_assert_true (turn->seen_stop);
 
   /* throttled redraws and the last scroll */
-  spin (300);
+  ek_ui_test_spin (300);
 }
 
 static gboolean
@@ -812,7 +773,7 @@ rename_and_delete (EkApplication *app,
   entry = find_editable (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog)));
   gtk_editable_set_text (GTK_EDITABLE (entry), titled.title);
   click_response (dialog, "_Rename");
-  wait_until (has_title, &titled, 30, "the new title");
+  ek_ui_test_wait_until (has_title, &titled, 30, "the new title");
   g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (
                      adw_header_bar_get_title_widget (ADW_HEADER_BAR (
                        gtk_widget_get_ancestor (GTK_WIDGET (find_button (GTK_WIDGET (window), "win.show-sessions")),
@@ -820,10 +781,10 @@ rename_and_delete (EkApplication *app,
 
   /* a second session, deleted; the first one is selected again */
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-session", NULL);
-  wait_until (window_has_session, window, 5, "a session");
+  ek_ui_test_wait_until (window_has_session, window, 5, "a session");
   {
     gboolean other = FALSE;
-    guint id = g_timeout_add_seconds (30, timeout_cb, &other);
+    guint id = g_timeout_add_seconds (30, ek_ui_test_set_flag, &other);
 
     while (ek_window_get_session (window) == session && !other)
       g_main_context_iteration (NULL, TRUE);
@@ -838,10 +799,10 @@ rename_and_delete (EkApplication *app,
   /* from the empty session's chat to one with messages: warnings stay
    * fatal (the list view's "failed to scroll to given position" was one) */
   click_response (dialog, "_Delete");
-  wait_until (session_gone, window, 30, "the session to go");
+  ek_ui_test_wait_until (session_gone, window, 30, "the session to go");
   g_assert_true (ek_window_get_session (window) == session);
-  wait_until (window_settled, window, 30, "the chat");
-  spin (300);
+  ek_ui_test_wait_until (window_settled, window, 30, "the chat");
+  ek_ui_test_spin (300);
 }
 
 /* ---- tests ---- */
@@ -874,7 +835,7 @@ turns_body (EkApplication *app,
   Turn turn;
 
   g_assert_true (EK_IS_LIVE_SOURCE (ek_window_get_source (window)));
-  wait_until (window_connected, window, 120, "the connection");
+  ek_ui_test_wait_until (window_connected, window, 120, "the connection");
   g_assert_null (ek_window_get_banner_text (window));
   g_assert_true (ek_window_can_create_session (window));
 
@@ -894,8 +855,8 @@ turns_body (EkApplication *app,
     g_autoptr(GtkStringObject) agent = NULL;
     g_autoptr(GtkStringObject) model = NULL;
 
-    wait_until (list_not_empty, ek_source_get_models (source), 30, "the models");
-    wait_until (list_not_empty, ek_source_get_agents (source), 30, "the agents");
+    ek_ui_test_wait_until (list_not_empty, ek_source_get_models (source), 30, "the models");
+    ek_ui_test_wait_until (list_not_empty, ek_source_get_agents (source), 30, "the agents");
     agent = g_list_model_get_item (ek_source_get_agents (source), 0);
     model = g_list_model_get_item (ek_source_get_models (source), 0);
     g_assert_cmpstr (gtk_string_object_get_string (agent), ==, "build");
@@ -905,10 +866,10 @@ turns_body (EkApplication *app,
   g_signal_connect (ek_chat_view_get_sticky_scroll (ek_window_get_chat_view (window)),
                     "notify::sticky", G_CALLBACK (on_sticky), NULL);
   /* /live-app/follows left its session to reopen: a new one after it */
-  wait_until (window_settled, window, 60, "the last session");
+  ek_ui_test_wait_until (window_settled, window, 60, "the last session");
   g_object_set_data (G_OBJECT (window), "test-previous-session", ek_window_get_session (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-session", NULL);
-  wait_until (window_has_new_session, window, 30, "the new session");
+  ek_ui_test_wait_until (window_has_new_session, window, 30, "the new session");
   session = ek_window_get_session (window);
   turns_session_id = g_strdup (ek_session_get_id (session));
   g_assert_cmpuint (g_list_model_get_n_items (ek_session_get_messages (session)), ==, 0);
@@ -1024,12 +985,12 @@ follows_body (EkApplication *app,
   GdkFrameClock *clock;
   Turn turn;
 
-  wait_until (window_connected, window, 120, "the connection");
-  wait_until (window_settled, window, 60, "the last session");
+  ek_ui_test_wait_until (window_connected, window, 120, "the connection");
+  ek_ui_test_wait_until (window_settled, window, 60, "the last session");
   g_object_set_data (G_OBJECT (window), "test-previous-session", ek_window_get_session (window));
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-session", NULL);
-  wait_until (window_has_new_session, window, 30, "the new session");
-  wait_until (window_settled, window, 30, "the new session's history");
+  ek_ui_test_wait_until (window_has_new_session, window, 30, "the new session");
+  ek_ui_test_wait_until (window_settled, window, 30, "the new session's history");
   g_assert_cmpuint (g_list_model_get_n_items (ek_session_get_messages (ek_window_get_session (window))), ==, 0);
 
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
@@ -1096,11 +1057,11 @@ remembered_body (EkApplication *app,
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_page_paint), pages);
 
   g_assert_true (EK_IS_LIVE_SOURCE (ek_window_get_source (window)));
-  wait_until (window_connected, window, 120, "the connection");
-  wait_until (window_has_session, window, 30, "a session");
+  ek_ui_test_wait_until (window_connected, window, 120, "the connection");
+  ek_ui_test_wait_until (window_has_session, window, 30, "a session");
   g_assert_cmpstr (ek_session_get_id (ek_window_get_session (window)), ==, turns_session_id);
-  wait_until (window_settled, window, 60, "the history");
-  spin (300);
+  ek_ui_test_wait_until (window_settled, window, 60, "the history");
+  ek_ui_test_spin (300);
   g_signal_handlers_disconnect_by_func (clock, on_page_paint, pages);
   g_object_set_data (G_OBJECT (clock), "test-window", NULL);
   /* the session has messages: while they loaded the chat said so, and
@@ -1197,7 +1158,7 @@ make_long_session (Harness *harness)
   char *id;
 
   ek_client_create_session_async (client, "Long history", NULL, NULL, on_result, &result);
-  wait_until (have_result, &result, 60, "POST /session");
+  ek_ui_test_wait_until (have_result, &result, 60, "POST /session");
   session = ek_client_create_session_finish (client, result, &error);
   g_assert_no_error (error);
   id = g_strdup (json_object_get_string_member (session, "id"));
@@ -1211,7 +1172,7 @@ make_long_session (Harness *harness)
       json_object_set_boolean_member (body, "noReply", TRUE);
       g_clear_object (&result);
       ek_client_prompt_and_wait_async (client, id, body, NULL, on_result, &result);
-      wait_until (have_result, &result, 60, "POST /session/{id}/message");
+      ek_ui_test_wait_until (have_result, &result, 60, "POST /session/{id}/message");
       answer = ek_client_prompt_and_wait_finish (client, result, &error);
       g_assert_no_error (error);
     }
@@ -1254,8 +1215,8 @@ pages_body (EkApplication *app,
   guint loaded_with = 0;
 
   g_signal_connect (ek_window_get_source (window), "session-loaded", G_CALLBACK (on_session_loaded), &loaded_with);
-  wait_until (window_connected, window, 120, "the connection");
-  wait_until (session_loaded, window, 60, "the newest page");
+  ek_ui_test_wait_until (window_connected, window, 120, "the connection");
+  ek_ui_test_wait_until (session_loaded, window, 60, "the newest page");
   /* ::session-loaded said so, with the page in the store */
   g_assert_cmpuint (loaded_with, ==, EK_LIVE_SOURCE_HISTORY_LIMIT);
   g_signal_handlers_disconnect_by_func (ek_window_get_source (window), on_session_loaded, &loaded_with);
@@ -1279,13 +1240,13 @@ pages_body (EkApplication *app,
   }
 
   /* scrolled to the top, the chat asks for the page before */
-  wait_until (window_settled, window, 60, "the view");
-  spin (300);
+  ek_ui_test_wait_until (window_settled, window, 60, "the view");
+  ek_ui_test_spin (300);
   adjustment = ek_chat_view_get_vadjustment (ek_window_get_chat_view (window));
   gtk_adjustment_set_value (adjustment, 0);
-  wait_until (all_history_loaded, window, 60, "the older page");
+  ek_ui_test_wait_until (all_history_loaded, window, 60, "the older page");
   assert_store_equals_server (window, session);
-  spin (300);
+  ek_ui_test_spin (300);
   assert_rows_are_messages (window, session);
 }
 
@@ -1329,26 +1290,26 @@ reconnect_body (EkApplication *app,
   EkSession *session;
   Turn turn;
 
-  wait_until (window_connected, window, 120, "the connection");
-  wait_until (window_settled, window, 60, "the history");
+  ek_ui_test_wait_until (window_connected, window, 120, "the connection");
+  ek_ui_test_wait_until (window_settled, window, 60, "the history");
   session = ek_window_get_session (window);
   g_assert_cmpstr (ek_session_get_id (session), ==, turns_session_id);
   ek_live_source_set_offline_after (EK_LIVE_SOURCE (ek_window_get_source (window)), 1500);
 
   /* the server stops: reconnecting, then offline */
   harness_signal (harness, SIGUSR2);
-  wait_until (window_reconnecting, window, 60, "the reconnecting banner");
+  ek_ui_test_wait_until (window_reconnecting, window, 60, "the reconnecting banner");
   g_assert_nonnull (ek_composer_get_disabled_reason (ek_window_get_composer (window)));
-  wait_until (window_offline, window, 30, "the offline banner");
+  ek_ui_test_wait_until (window_offline, window, 30, "the offline banner");
 
   /* it comes back: connected again on its own, and in sync */
   harness_signal (harness, SIGUSR1);
   harness_wait_event (harness, "ready", 180);
-  wait_until (window_connected, window, 60, "the connection again");
+  ek_ui_test_wait_until (window_connected, window, 60, "the connection again");
   g_assert_null (ek_window_get_banner_text (window));
   g_assert_true (ek_window_get_session (window) == session);
   assert_store_equals_server (window, session);
-  spin (300);
+  ek_ui_test_spin (300);
   assert_rows_are_messages (window, session);
 
   /* and works */
@@ -1414,7 +1375,7 @@ answer_password_dialog (EkWindow   *window,
   button = find_button_labelled (dialog, "C_onnect");
   g_assert_nonnull (button);
   gtk_widget_activate (button);
-  wait_until (no_password_dialog, window, 10, "the dialog to close");
+  ek_ui_test_wait_until (no_password_dialog, window, 10, "the dialog to close");
 }
 
 static void
@@ -1428,7 +1389,7 @@ password_body (EkApplication *app,
   g_autoptr(GSettingsSchema) schema = NULL;
 
   /* no password yet: the dialog asks */
-  wait_until (has_password_dialog, window, 120, "the password dialog");
+  ek_ui_test_wait_until (has_password_dialog, window, 120, "the password dialog");
   g_assert_cmpint (window_state (window), ==, EK_SOURCE_STATE_UNAUTHORIZED);
   g_assert_cmpstr (ek_window_get_banner_text (window), ==, "The server wants a password");
   g_assert_nonnull (ek_composer_get_disabled_reason (ek_window_get_composer (window)));
@@ -1436,18 +1397,18 @@ password_body (EkApplication *app,
     g_autofree char *png = output_path ("test-live-app-password.png");
     g_autoptr(GError) error = NULL;
 
-    spin (300);
+    ek_ui_test_spin (300);
     g_assert_true (ek_widget_save_png (ek_window_get_password_dialog (window), png, &error));
     g_assert_no_error (error);
   }
 
   /* a wrong one: asked again */
   answer_password_dialog (window, "not-the-password");
-  wait_until (has_password_dialog, window, 60, "the password dialog again");
+  ek_ui_test_wait_until (has_password_dialog, window, 60, "the password dialog again");
   g_assert_cmpstr (ek_window_get_banner_text (window), ==, "The server refused the password");
 
   answer_password_dialog (window, PASSWORD);
-  wait_until (window_connected, window, 60, "the connection with the password");
+  ek_ui_test_wait_until (window_connected, window, 60, "the connection with the password");
   g_assert_null (ek_window_get_password_dialog (window));
   g_assert_true (ek_window_can_create_session (window));
 
@@ -1533,7 +1494,7 @@ offline_body (EkApplication *app,
   gboolean tried = FALSE;
   gulong id;
 
-  wait_until (window_offline, window, 60, "the offline banner");
+  ek_ui_test_wait_until (window_offline, window, 60, "the offline banner");
   g_assert_nonnull (strstr (ek_window_get_banner_text (window), "127.0.0.1"));
   retry = find_button (GTK_WIDGET (window), "win.retry-connection");
   g_assert_nonnull (retry);
@@ -1547,7 +1508,7 @@ offline_body (EkApplication *app,
     g_autofree char *png = output_path ("test-live-app-offline.png");
     g_autoptr(GError) error = NULL;
 
-    spin (300);
+    ek_ui_test_spin (300);
     g_assert_true (ek_widget_save_png (GTK_WIDGET (window), png, &error));
     g_assert_no_error (error);
   }
@@ -1555,8 +1516,8 @@ offline_body (EkApplication *app,
   /* Retry: a new attempt (“Connecting…”), offline again */
   id = g_signal_connect (ek_window_get_source (window), "notify::state", G_CALLBACK (on_offline_state), &tried);
   gtk_widget_activate (retry);
-  wait_until (flag_set, &tried, 10, "a new attempt");
-  wait_until (window_offline, window, 60, "the offline banner again");
+  ek_ui_test_wait_until (ek_ui_test_flag_is_set, &tried, 10, "a new attempt");
+  ek_ui_test_wait_until (window_offline, window, 60, "the offline banner again");
   g_signal_handler_disconnect (ek_window_get_source (window), id);
 }
 
@@ -1606,7 +1567,7 @@ welcome_body (EkApplication *app,
   ek_welcome_page_set_directory (page, harness->directory);
   gtk_widget_activate_action (GTK_WIDGET (page), "welcome.connect", NULL);
   g_assert_true (ek_welcome_page_get_busy (page));
-  wait_until (welcome_idle, page, 60, "the attempt to fail");
+  ek_ui_test_wait_until (welcome_idle, page, 60, "the attempt to fail");
   notice = ek_welcome_page_get_notice (page);
   g_assert_nonnull (notice);
   g_assert_true (g_str_has_prefix (notice, "Offline: "));
@@ -1618,7 +1579,7 @@ welcome_body (EkApplication *app,
   /* the server: connected, shown, remembered */
   ek_welcome_page_set_url (page, harness->url);
   gtk_widget_activate_action (GTK_WIDGET (page), "welcome.connect", NULL);
-  wait_until (showing_sessions, window, 120, "the sessions page");
+  ek_ui_test_wait_until (showing_sessions, window, 120, "the sessions page");
   g_assert_true (EK_IS_LIVE_SOURCE (ek_window_get_source (window)));
   g_assert_cmpint (window_state (window), ==, EK_SOURCE_STATE_CONNECTED);
   g_assert_true (ek_window_can_create_session (window));
