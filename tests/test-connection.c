@@ -298,6 +298,78 @@ test_refetch_on_idle (void)
   ek_connection_stop (connection);
 }
 
+/* A history page whose cursor to older pages changes with each fetch. */
+static void
+serve_history_page (EkMockServer      *server,
+                    SoupServerMessage *message,
+                    gpointer           user_data)
+{
+  guint *n_served = user_data;
+  g_autofree char *cursor = g_strdup_printf ("cursor_%u", ++*n_served);
+  static const char body[] =
+    "[{\"info\":{\"id\":\"msg_2\",\"sessionID\":\"ses_1\",\"role\":\"user\",\"time\":{\"created\":2}},"
+    "\"parts\":[]}]";
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "X-Next-Cursor", cursor);
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
+                                    body, strlen (body));
+}
+
+/* The refetch as a session goes idle leaves the paging alone: older
+ * pages go on from the cursor the open gave. */
+static void
+test_refetch_on_idle_keeps_paging (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(EkConnection) connection = ek_connection_new (client, store);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  const EkMockRequest *older = NULL;
+  guint n_served = 0;
+
+  ek_mock_server_set_handler (server, "GET", "/event", serve_open_stream, (gpointer)
+    "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n");
+  respond_sync (server, "[]", "{}");
+  ek_mock_server_set_handler (server, "GET", "/session/ses_1/message", serve_history_page, &n_served);
+
+  ek_connection_set_history_limit (connection, 1);
+  ek_connection_open_session (connection, "ses_1");
+  ek_connection_start (connection);
+  while (n_session_messages (store, "ses_1") == 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_served, ==, 1);
+
+  /* the turn ends: fetched again, with another cursor */
+  {
+    g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) ek_event_unref);
+    g_autoptr(JsonObject) props = json_object_new ();
+
+    json_object_set_string_member (props, "sessionID", "ses_1");
+    g_ptr_array_add (batch, ek_event_new ("session.idle", props, NULL));
+    g_signal_emit_by_name (ek_connection_get_stream (connection), "batch", batch);
+  }
+  while (n_served < 2 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_served, ==, 2);
+  while (ek_mock_server_get_n_paused (server) > 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* older pages: from the first cursor */
+  ek_connection_load_older_async (connection, "ses_1", NULL, NULL, NULL);
+  while (n_served < 3 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  older = ek_mock_server_get_last_request (server);
+  g_assert_cmpstr (older->path, ==, "/session/ses_1/message");
+  g_assert_cmpstr (g_hash_table_lookup (older->query, "before"), ==, "cursor_1");
+
+  ek_connection_stop (connection);
+}
+
 /* Sessions the user left long ago (more than the last few) let go of
  * their messages; opening one again fetches them anew. */
 static void
@@ -410,6 +482,7 @@ main (int    argc,
   g_test_add_func ("/connection/release-closed-sessions", test_release_closed_sessions);
   g_test_add_func ("/connection/stream-reconnects", test_stream_reconnects);
   g_test_add_func ("/connection/refetch-on-idle", test_refetch_on_idle);
+  g_test_add_func ("/connection/refetch-on-idle-keeps-paging", test_refetch_on_idle_keeps_paging);
 
   return g_test_run ();
 }

@@ -228,8 +228,10 @@ on_history (GObject      *source,
       EkSyncRange range = self->history_limit <= 0 || cursor == NULL ? EK_SYNC_WHOLE : EK_SYNC_NEWEST;
 
       ek_store_sync_history (self->store, fetch->session_id, messages, fetch->mark, range);
-      g_hash_table_replace (self->open_sessions, g_strdup (fetch->session_id),
-                            g_steal_pointer (&cursor));
+      /* after an idle refetch, older pages go on from where they were */
+      if (!fetch->on_idle)
+        g_hash_table_replace (self->open_sessions, g_strdup (fetch->session_id),
+                              g_steal_pointer (&cursor));
     }
   fetch_done (fetch, error);
 }
