@@ -246,6 +246,17 @@ on_model_items_changed (GListModel    *model,
   sync_selection (self);
 }
 
+/* A row can go without a teardown (its list item destroyed with the
+ * list view): it leaves the set as it is finalized. */
+static void
+forget_row (gpointer  data,
+            GObject  *where_the_row_was)
+{
+  EkSessionList *self = data;
+
+  g_hash_table_remove (self->rows, where_the_row_was);
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -256,6 +267,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, row);
   g_object_bind_property (item, "item", row, "session", G_BINDING_SYNC_CREATE);
   g_hash_table_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), forget_row, self);
 }
 
 static void
@@ -265,8 +277,8 @@ teardown_row (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = gtk_list_item_get_child (item);
 
-  if (row != NULL)
-    g_hash_table_remove (self->rows, row);
+  if (row != NULL && g_hash_table_remove (self->rows, row))
+    g_object_weak_unref (G_OBJECT (row), forget_row, self);
 }
 
 static gboolean
@@ -329,7 +341,12 @@ static void
 ek_session_list_finalize (GObject *object)
 {
   EkSessionList *self = EK_SESSION_LIST (object);
+  GHashTableIter iter;
+  gpointer row;
 
+  g_hash_table_iter_init (&iter, self->rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    g_object_weak_unref (row, forget_row, self);
   g_clear_pointer (&self->rows, g_hash_table_unref);
   g_clear_pointer (&self->preferred_id, g_free);
 
