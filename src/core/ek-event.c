@@ -880,7 +880,7 @@ decode_envelope (const char  *data,
   View id = { NULL, 0 };
   View props = { NULL, 0 };
   gboolean more = TRUE;
-  EkEventKind kind;
+  EkEventKind kind = EK_EVENT_UNKNOWN;
 
   if (!expect (&s, '{'))
     return ENVELOPE_OTHER;
@@ -903,6 +903,7 @@ decode_envelope (const char  *data,
           if (type.str != NULL || *s.p != '"' ||
               !read_view (&s, scratch->buf[ENVELOPE_TYPE], &type))
             return ENVELOPE_OTHER;
+          kind = kind_from_view (type);
         }
       else if (VIEW_IS (key, "id"))
         {
@@ -916,7 +917,7 @@ decode_envelope (const char  *data,
           props.str = s.p;
           /* the type usually comes first: then build the tree at once if
            * it is wanted, else just check the text */
-          if (type.str != NULL && !kind_ignores_properties (kind_from_view (type)))
+          if (type.str != NULL && !kind_ignores_properties (kind))
             {
               props_node = ek_json_scanner_read_value (&s, scratch->buf[ENVELOPE_SKIPPED]);
               if (props_node == NULL)
@@ -938,7 +939,6 @@ decode_envelope (const char  *data,
   if (s.p != s.end || type.str == NULL)
     return ENVELOPE_OTHER;
 
-  kind = kind_from_view (type);
   for (int i = 0; i < EK_EVENT_N_STRS; i++)
     lens[i] = (gsize) -1;
   strs[EK_EVENT_STR_TYPE] = type.str;
