@@ -724,16 +724,28 @@ test_malformed_missing_ids (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *quoted = g_strdup_printf ("“%s”", cases[i].member);
+      gsize len = strlen (cases[i].json);
+      const char *type = cases[i].json + strlen ("{\"type\":\"");
+      g_autofree char *expected = g_strdup_printf ("Event “%.*s” has no string “%s”",
+                                                   (int) (strchr (type, '"') - type), type,
+                                                   cases[i].member);
+      /* exactly the event's bytes, no NUL after them: the message must
+       * not read past the type's closing quote */
+      g_autofree char *exact = g_memdup2 (cases[i].json, len);
       g_autoptr(GError) error = NULL;
+      g_autoptr(GError) scanned_error = NULL;
+      g_autoptr(EkEvent) scanned = ek_event_decode (exact, len, &scanned_error);
       g_autoptr(EkEvent) general = NULL;
 
-      assert_decode_fails (cases[i].json, strlen (cases[i].json), EK_EVENT_ERROR_PROPERTIES, quoted);
+      g_assert_null (scanned);
+      g_assert_error (scanned_error, EK_EVENT_ERROR, EK_EVENT_ERROR_PROPERTIES);
+      g_assert_cmpstr (scanned_error->message, ==, expected);
 
       /* the general path says the same */
       general = decode_with_json_glib (cases[i].json, -1, &error);
       g_assert_null (general);
       g_assert_error (error, EK_EVENT_ERROR, EK_EVENT_ERROR_PROPERTIES);
+      g_assert_cmpstr (error->message, ==, expected);
     }
 }
 

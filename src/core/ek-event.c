@@ -576,8 +576,10 @@ ek_event_new_from_scan (const EkDeltaScan *scan)
 /* ------------------------------------------------------------------ */
 /* The general path, through json-glib */
 
+/* Names the kind, not the type as sent: on the scanner's path the type
+ * is a view into the event's text, not a string of its own. */
 static gboolean
-require (const char  *type_name,
+require (EkEventKind  kind,
          const char  *value,
          const char  *what,
          GError     **error)
@@ -585,7 +587,7 @@ require (const char  *type_name,
   if (value != NULL)
     return TRUE;
   g_set_error (error, EK_EVENT_ERROR, EK_EVENT_ERROR_PROPERTIES,
-               "Event “%s” has no string “%s”", type_name, what);
+               "Event “%s” has no string “%s”", ek_event_kind_to_string (kind), what);
   return FALSE;
 }
 
@@ -599,7 +601,6 @@ extract_ids (EkEventKind   kind,
              const char   *strs[EK_EVENT_N_STRS],
              GError      **error)
 {
-  const char *type_name = S (TYPE);
   JsonObject *info;
   JsonObject *part;
 
@@ -612,19 +613,19 @@ extract_ids (EkEventKind   kind,
       S (SESSION) = ek_json_get_string (props, "sessionID");
       if (S (SESSION) == NULL)
         S (SESSION) = ek_json_get_string (info, "id");
-      return require (type_name, S (SESSION), "sessionID", error) &&
+      return require (kind, S (SESSION), "sessionID", error) &&
              (kind == EK_EVENT_SESSION_DELETED ||
-              require (type_name, ek_json_get_string (info, "id"), "info.id", error));
+              require (kind, ek_json_get_string (info, "id"), "info.id", error));
 
     case EK_EVENT_SESSION_STATUS:
       if (ek_json_get_string (ek_json_get_object (props, "status"), "type") == NULL)
-        return require (type_name, NULL, "status.type", error);
+        return require (kind, NULL, "status.type", error);
       G_GNUC_FALLTHROUGH;
     case EK_EVENT_SESSION_IDLE:
     case EK_EVENT_SESSION_DIFF:
     case EK_EVENT_TODO_UPDATED:
       S (SESSION) = ek_json_get_string (props, "sessionID");
-      return require (type_name, S (SESSION), "sessionID", error);
+      return require (kind, S (SESSION), "sessionID", error);
 
     case EK_EVENT_SESSION_ERROR:
       /* sessionID is optional: an error may concern no session */
@@ -637,14 +638,14 @@ extract_ids (EkEventKind   kind,
       S (SESSION) = ek_json_get_string (props, "sessionID");
       if (S (SESSION) == NULL)
         S (SESSION) = ek_json_get_string (info, "sessionID");
-      return require (type_name, S (MESSAGE), "info.id", error) &&
-             require (type_name, S (SESSION), "sessionID", error);
+      return require (kind, S (MESSAGE), "info.id", error) &&
+             require (kind, S (SESSION), "sessionID", error);
 
     case EK_EVENT_MESSAGE_REMOVED:
       S (SESSION) = ek_json_get_string (props, "sessionID");
       S (MESSAGE) = ek_json_get_string (props, "messageID");
-      return require (type_name, S (SESSION), "sessionID", error) &&
-             require (type_name, S (MESSAGE), "messageID", error);
+      return require (kind, S (SESSION), "sessionID", error) &&
+             require (kind, S (MESSAGE), "messageID", error);
 
     case EK_EVENT_PART_UPDATED:
       part = ek_json_get_object (props, "part");
@@ -653,10 +654,10 @@ extract_ids (EkEventKind   kind,
       S (SESSION) = ek_json_get_string (part, "sessionID");
       if (S (SESSION) == NULL)
         S (SESSION) = ek_json_get_string (props, "sessionID");
-      return require (type_name, S (PART), "part.id", error) &&
-             require (type_name, S (MESSAGE), "part.messageID", error) &&
-             require (type_name, S (SESSION), "sessionID", error) &&
-             require (type_name, ek_json_get_string (part, "type"), "part.type", error);
+      return require (kind, S (PART), "part.id", error) &&
+             require (kind, S (MESSAGE), "part.messageID", error) &&
+             require (kind, S (SESSION), "sessionID", error) &&
+             require (kind, ek_json_get_string (part, "type"), "part.type", error);
 
     case EK_EVENT_PART_DELTA:
       S (SESSION) = ek_json_get_string (props, "sessionID");
@@ -664,34 +665,34 @@ extract_ids (EkEventKind   kind,
       S (PART) = ek_json_get_string (props, "partID");
       S (FIELD) = ek_json_get_string (props, "field");
       S (DELTA) = ek_json_get_string (props, "delta");
-      return require (type_name, S (SESSION), "sessionID", error) &&
-             require (type_name, S (MESSAGE), "messageID", error) &&
-             require (type_name, S (PART), "partID", error) &&
-             require (type_name, S (FIELD), "field", error) &&
-             require (type_name, S (DELTA), "delta", error);
+      return require (kind, S (SESSION), "sessionID", error) &&
+             require (kind, S (MESSAGE), "messageID", error) &&
+             require (kind, S (PART), "partID", error) &&
+             require (kind, S (FIELD), "field", error) &&
+             require (kind, S (DELTA), "delta", error);
 
     case EK_EVENT_PART_REMOVED:
       S (SESSION) = ek_json_get_string (props, "sessionID");
       S (MESSAGE) = ek_json_get_string (props, "messageID");
       S (PART) = ek_json_get_string (props, "partID");
-      return require (type_name, S (SESSION), "sessionID", error) &&
-             require (type_name, S (MESSAGE), "messageID", error) &&
-             require (type_name, S (PART), "partID", error);
+      return require (kind, S (SESSION), "sessionID", error) &&
+             require (kind, S (MESSAGE), "messageID", error) &&
+             require (kind, S (PART), "partID", error);
 
     case EK_EVENT_PERMISSION_ASKED:
     case EK_EVENT_QUESTION_ASKED:
       S (SESSION) = ek_json_get_string (props, "sessionID");
       S (PART) = ek_json_get_string (props, "id");
-      return require (type_name, S (SESSION), "sessionID", error) &&
-             require (type_name, S (PART), "id", error);
+      return require (kind, S (SESSION), "sessionID", error) &&
+             require (kind, S (PART), "id", error);
 
     case EK_EVENT_PERMISSION_REPLIED:
     case EK_EVENT_QUESTION_REPLIED:
     case EK_EVENT_QUESTION_REJECTED:
       S (SESSION) = ek_json_get_string (props, "sessionID");
       S (PART) = ek_json_get_string (props, "requestID");
-      return require (type_name, S (SESSION), "sessionID", error) &&
-             require (type_name, S (PART), "requestID", error);
+      return require (kind, S (SESSION), "sessionID", error) &&
+             require (kind, S (PART), "requestID", error);
 
     case EK_EVENT_SERVER_INSTANCE_DISPOSED:
       if (S (DIRECTORY) == NULL)
