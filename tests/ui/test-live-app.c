@@ -33,6 +33,7 @@
 #include "ek-client.h"
 #include "ek-composer.h"
 #include "ek-live-source.h"
+#include "ek-markdown-view.h"
 #include "ek-message-row.h"
 #include "ek-part-registry.h"
 #include "ek-permission-dock.h"
@@ -649,6 +650,12 @@ turn_over (gpointer data)
          g_list_model_get_n_items (ek_question_dock_get_requests (ek_window_get_question_dock (turn->window))) == 0;
 }
 
+static gboolean
+markdown_laid_out (gpointer data)
+{
+  return !ek_markdown_view_any_pending ();
+}
+
 static void
 send_and_wait (EkWindow   *window,
                const char *prompt,
@@ -674,7 +681,9 @@ send_and_wait (EkWindow   *window,
   g_signal_handler_disconnect (session, id);
   g_assert_true (turn->seen_stop);
 
-  /* throttled redraws and the last scroll */
+  /* a long answer is laid out over several frames (slowly in a
+   * sanitizer build); then the throttled redraws and the last scroll */
+  ek_ui_test_wait_until (markdown_laid_out, NULL, 60, "the answer's layout");
   ek_ui_test_spin (300);
 }
 
