@@ -26,6 +26,21 @@
  * segment's list.  Link reference definitions are collected and put in
  * front of every segment, so links resolve across segments.
  *
+ * Long texts.  A text that arrives with more than LONG_TEXT_BYTES not yet
+ * shown (a whole answer fetched at once, a long message of a history) is
+ * not parsed as a whole: it is cut into chunks of about CHUNK_BYTES at the
+ * start of a paragraph or heading (after a blank line, outside code
+ * fences), where a parse of the whole text would start a new top-level
+ * block too.  Each chunk is shown by a view of its own, created only when
+ * the chunk comes near the visible part of the scrolled window the view is
+ * in; until then an EkMarkdownPlaceholder of about the chunk's height
+ * stands in for it, and a new chunk view keeps that height until its
+ * blocks are built, so that what is on screen does not jump.  So a 2 MB
+ * answer costs a scan for chunk starts, and then the layout of what is
+ * looked at.  A chunk is parsed alone: a link reference definition is
+ * only seen in its own chunk.  While the text grows, only the last
+ * chunk is extended.
+ *
  * Safety.  Every piece of text from the server goes through
  * g_markup_escape_text(); the only markup is the one built here.  Raw HTML
  * is disabled in the parser, so "<b>" stays literal text, and so do
@@ -38,6 +53,7 @@
 #include <md4c.h>
 
 #include "ek-code-block.h"
+#include "ek-markdown-placeholder.h"
 #include "ek-markdown-view.h"
 
 #define PARSER_FLAGS (MD_FLAG_TABLES | \
@@ -72,6 +88,13 @@
  * opened) that frame has enough to lay out. */
 #define FRAME_BUDGET_BYTES  1000
 #define FRAME_BUDGET_US     (3 * G_TIME_SPAN_MILLISECOND)
+
+/* Chunked mode: entered when a text brings more than LONG_TEXT_BYTES to
+ * show at once (about a second of frames), left when the text becomes
+ * shorter than half of it; chunks are at least CHUNK_BYTES long (about
+ * eight frames, so that a chunk that comes into view is soon built). */
+#define LONG_TEXT_BYTES     (64 * 1024)
+#define CHUNK_BYTES         (8 * 1024)
 
 #define CSS_DATA_KEY     "ek-markdown-view-css"
 #define CONTENT_DATA_KEY "ek-markdown-content"
@@ -1374,7 +1397,24 @@ struct _EkMarkdownView
 
   guint      n_built;
   guint      n_updated;
+
+  /* Chunked mode: NULL unless the text is shown as chunks. */
+  GArray    *chunks;       /* (element-type Chunk) */
+  guint      visible_tick_id;
+  guint      visible_checks; /* frames left to look */
+  GtkAdjustment *vadjustment; /* (owned) the scrolled window's, when mapped */
+  gboolean   is_chunk;     /* a chunk of another view: never chunked */
+  gboolean   pinned;       /* a chunk keeping its estimated height */
 };
+
+/* A chunk of a long text: a child EkMarkdownView, or an
+ * EkMarkdownPlaceholder while it is far from the visible part. */
+typedef struct
+{
+  gsize      start;
+  gsize      end;
+  GtkWidget *widget;       /* (unowned) a child of the view */
+} Chunk;
 
 /* Realized views that still have blocks to build. */
 static guint n_busy_views;
@@ -2343,7 +2383,8 @@ budget_spend (EkMarkdownView *self,
 static void
 update_busy (EkMarkdownView *self)
 {
-  gboolean busy = gtk_widget_get_realized (GTK_WIDGET (self)) && self->pending->len > 0;
+  gboolean busy = gtk_widget_get_realized (GTK_WIDGET (self)) &&
+                  (self->pending->len > 0 || self->visible_tick_id != 0);
 
   if (busy == self->busy)
     return;
@@ -2391,6 +2432,16 @@ show_pending (EkMarkdownView *self,
   update_busy (self);
 }
 
+/* A chunk view whose blocks are all built takes its own height. */
+static void
+unpin (EkMarkdownView *self)
+{
+  if (!self->pinned)
+    return;
+  self->pinned = FALSE;
+  gtk_widget_set_size_request (GTK_WIDGET (self), -1, -1);
+}
+
 static gboolean
 on_tick (GtkWidget     *widget,
          GdkFrameClock *clock,
@@ -2404,6 +2455,7 @@ on_tick (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
 
   self->tick_id = 0;
+  unpin (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -2416,15 +2468,23 @@ schedule_pending (EkMarkdownView *self)
       if (self->tick_id != 0)
         gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
+      unpin (self);
     }
   else if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
 }
 
+static void flush_chunks (EkMarkdownView *self);
+
 /* Shows every block now: for the introspection functions. */
 static void
 flush_pending (EkMarkdownView *self)
 {
+  if (self->chunks != NULL)
+    {
+      flush_chunks (self);
+      return;
+    }
   if (self->pending->len == 0)
     return;
   show_pending (self, TRUE);
@@ -2522,6 +2582,390 @@ render_segments (EkMarkdownView *self,
   schedule_pending (self);
 }
 
+/* --- Long texts in chunks ---------------------------------------------------- */
+
+gsize
+ek_markdown_find_chunk_end (const char *text,
+                            gsize       len,
+                            gsize       start,
+                            gsize       min_bytes)
+{
+  SplitState state = { SPLIT_NONE, };
+  gsize pos = start;
+
+  while (pos < len)
+    {
+      gboolean starts, continues, is_definition;
+      Line line;
+
+      read_line (text, len, pos, &line);
+      starts = split_feed_line (&state, &line, &continues, &is_definition);
+      if (starts && !continues && pos > start && pos >= start + min_bytes &&
+          (g_ascii_isalpha (text[pos]) || text[pos] == '#'))
+        return pos;
+      pos = line.end;
+    }
+  return len;
+}
+
+static gboolean on_visible_tick (GtkWidget     *widget,
+                                 GdkFrameClock *clock,
+                                 gpointer       user_data);
+
+/* Looks at which chunks are near the visible part in the next two
+ * frames: a scroll or a resize moves the widgets in the layout of the
+ * frame after it, so the first look may see where they were. */
+static void
+schedule_visible_check (EkMarkdownView *self)
+{
+  if (self->chunks == NULL)
+    return;
+  self->visible_checks = 2;
+  if (self->visible_tick_id != 0)
+    return;
+  self->visible_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_visible_tick, NULL, NULL);
+  update_busy (self);
+}
+
+static void
+stop_visible_check (EkMarkdownView *self)
+{
+  if (self->visible_tick_id == 0)
+    return;
+  gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->visible_tick_id);
+  self->visible_tick_id = 0;
+  update_busy (self);
+}
+
+/* The part of the view, in its coordinates, that chunks are built for:
+ * what the scrolled window it is in shows, and half of that above and
+ * below.  All of it when it is in none. */
+static void
+get_wanted_range (EkMarkdownView *self,
+                  double         *top,
+                  double         *bottom)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
+
+  if (scroller == NULL || !gtk_widget_compute_bounds (scroller, GTK_WIDGET (self), &bounds))
+    {
+      *top = -G_MAXDOUBLE;
+      *bottom = G_MAXDOUBLE;
+      return;
+    }
+  *top = bounds.origin.y - bounds.size.height / 2;
+  *bottom = bounds.origin.y + bounds.size.height * 3 / 2;
+}
+
+/* Whether @chunk's widget lies in the wanted range; FALSE with
+ * *unplaced when it has not been allocated yet. */
+static gboolean
+chunk_is_wanted (EkMarkdownView *self,
+                 const Chunk    *chunk,
+                 double          top,
+                 double          bottom,
+                 gboolean       *unplaced)
+{
+  graphene_rect_t bounds;
+
+  *unplaced = FALSE;
+  if (top == -G_MAXDOUBLE)
+    return TRUE;
+  if (gtk_widget_get_width (chunk->widget) == 0 ||
+      !gtk_widget_compute_bounds (chunk->widget, GTK_WIDGET (self), &bounds))
+    {
+      *unplaced = TRUE;
+      return FALSE;
+    }
+  return bounds.origin.y < bottom && bounds.origin.y + bounds.size.height > top;
+}
+
+/* Gives chunk view @view the chunk's text, after as many blank lines as
+ * the chunk's offset modulo 256 (see parse_segment(): md4c then sees
+ * every line at the offset modulo 256 that it has in the whole text). */
+static void
+chunk_set_view_text (EkMarkdownView *self,
+                     const Chunk    *chunk,
+                     EkMarkdownView *view)
+{
+  gsize padding = chunk->start % 256;
+  g_autoptr(GString) text = g_string_sized_new (padding + chunk->end - chunk->start);
+
+  for (gsize i = 0; i < padding; i++)
+    g_string_append_c (text, '\n');
+  g_string_append_len (text, self->text->str + chunk->start, chunk->end - chunk->start);
+  ek_markdown_view_set_text (view, text->str);
+}
+
+static int
+chunk_margin (EkMarkdownView *self,
+              const Chunk    *chunk)
+{
+  if (chunk->start == 0)
+    return 0;
+  return self->text->str[chunk->start] == '#' ? HEADING_SPACING : BLOCK_SPACING;
+}
+
+/* Puts @widget in the place of @chunk's widget. */
+static void
+chunk_replace_widget (EkMarkdownView *self,
+                      Chunk          *chunk,
+                      GtkWidget      *widget)
+{
+  gtk_widget_set_margin_top (widget, chunk_margin (self, chunk));
+  gtk_widget_insert_after (widget, GTK_WIDGET (self), chunk->widget);
+  gtk_widget_unparent (chunk->widget);
+  chunk->widget = widget;
+}
+
+/* Shows @chunk with a view of its own instead of a placeholder. */
+static void
+chunk_build (EkMarkdownView *self,
+             Chunk          *chunk)
+{
+  EkMarkdownView *view;
+  int height;
+
+  if (EK_IS_MARKDOWN_VIEW (chunk->widget))
+    return;
+
+  height = gtk_widget_get_height (chunk->widget);
+  if (height == 0)
+    height = ek_markdown_placeholder_estimate (EK_MARKDOWN_PLACEHOLDER (chunk->widget),
+                                               gtk_widget_get_width (GTK_WIDGET (self)));
+  view = EK_MARKDOWN_VIEW (ek_markdown_view_new ());
+  view->is_chunk = TRUE;
+  view->pinned = TRUE;
+  gtk_widget_set_size_request (GTK_WIDGET (view), -1, height);
+  chunk_replace_widget (self, chunk, GTK_WIDGET (view));
+  chunk_set_view_text (self, chunk, view);
+}
+
+static gboolean
+on_visible_tick (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  EkMarkdownView *self = EK_MARKDOWN_VIEW (widget);
+  gboolean again = FALSE;
+  double top, bottom;
+
+  get_wanted_range (self, &top, &bottom);
+  for (guint i = 0; self->chunks != NULL && i < self->chunks->len; i++)
+    {
+      Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+      gboolean unplaced;
+
+      if (EK_IS_MARKDOWN_VIEW (chunk->widget))
+        continue;
+      if (chunk_is_wanted (self, chunk, top, bottom, &unplaced))
+        chunk_build (self, chunk);
+      again |= unplaced;
+    }
+
+  if (self->visible_checks > 0)
+    self->visible_checks--;
+  if (again || self->visible_checks > 0)
+    return G_SOURCE_CONTINUE;
+  self->visible_tick_id = 0;
+  update_busy (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_adjustment_changed (EkMarkdownView *self)
+{
+  schedule_visible_check (self);
+}
+
+static void
+watch_adjustment (EkMarkdownView *self)
+{
+  GtkWidget *scroller = NULL;
+  GtkAdjustment *adjustment = NULL;
+
+  if (self->chunks != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    scroller = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  if (scroller != NULL)
+    adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  if (adjustment == self->vadjustment)
+    return;
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->vadjustment, on_adjustment_changed, self);
+  g_set_object (&self->vadjustment, adjustment);
+  if (adjustment != NULL)
+    {
+      g_signal_connect_swapped (adjustment, "value-changed", G_CALLBACK (on_adjustment_changed), self);
+      g_signal_connect_swapped (adjustment, "changed", G_CALLBACK (on_adjustment_changed), self);
+    }
+}
+
+static void
+clear_chunks (EkMarkdownView *self)
+{
+  if (self->chunks == NULL)
+    return;
+
+  for (guint i = 0; i < self->chunks->len; i++)
+    gtk_widget_unparent (g_array_index (self->chunks, Chunk, i).widget);
+  g_clear_pointer (&self->chunks, g_array_unref);
+  stop_visible_check (self);
+  watch_adjustment (self);
+}
+
+/* Whether text that brings @new_bytes not shown yet, @len in all, is
+ * shown in chunks. */
+static gboolean
+wants_chunks (EkMarkdownView *self,
+              gsize           new_bytes,
+              gsize           len)
+{
+  if (self->is_chunk)
+    return FALSE;
+  if (self->chunks != NULL)
+    return len >= LONG_TEXT_BYTES / 2;
+  return new_bytes > LONG_TEXT_BYTES;
+}
+
+/* ek_markdown_view_set_text() in chunked mode: the chunks before the
+ * first change stay as they are; from the chunk with the change on, the
+ * text is cut again, and chunks that start where they did keep their
+ * widget (a view's own update then keeps what it can). */
+static void
+set_text_in_chunks (EkMarkdownView *self,
+                    const char     *text,
+                    gsize           len)
+{
+  gsize common = 0;
+  gsize old_len = self->text->len;
+  guint keep = 0;
+  guint n_old;
+  guint index;
+  gsize pos;
+
+  if (self->chunks == NULL)
+    {
+      clear_blocks (self);
+      g_array_set_size (self->segments, 0);
+      g_array_set_size (self->definitions, 0);
+      g_string_truncate (self->defs_text, 0);
+      self->n_def_blocks = 0;
+      g_string_truncate (self->text, 0);
+      old_len = 0;
+      self->chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
+      watch_adjustment (self);
+    }
+
+  while (common < old_len && common < len && self->text->str[common] == text[common])
+    common++;
+  g_string_truncate (self->text, common);
+  g_string_append_len (self->text, text + common, len - common);
+
+  /* A chunk's end depends on the text up to the first byte of the next
+   * chunk: it stays if that byte is unchanged.  The last chunk has no
+   * end of its own. */
+  n_old = self->chunks->len;
+  while (keep + 1 < n_old && g_array_index (self->chunks, Chunk, keep).end < common)
+    keep++;
+
+  pos = keep > 0 ? g_array_index (self->chunks, Chunk, keep - 1).end : 0;
+  for (index = keep; pos < len; index++)
+    {
+      gsize end = ek_markdown_find_chunk_end (self->text->str, len, pos, CHUNK_BYTES);
+      Chunk *chunk;
+
+      if (index < self->chunks->len && g_array_index (self->chunks, Chunk, index).start != pos)
+        {
+          /* cut elsewhere: its widget stands for other text */
+          chunk = &g_array_index (self->chunks, Chunk, index);
+          chunk->start = pos;
+          chunk->end = end;
+          chunk_replace_widget (self, chunk, ek_markdown_placeholder_new ());
+        }
+      else if (index >= self->chunks->len)
+        {
+          Chunk added = { pos, end, ek_markdown_placeholder_new () };
+          GtkWidget *previous = index > 0 ? g_array_index (self->chunks, Chunk, index - 1).widget : NULL;
+
+          gtk_widget_insert_after (added.widget, GTK_WIDGET (self), previous);
+          g_array_append_val (self->chunks, added);
+          gtk_widget_set_margin_top (added.widget, chunk_margin (self, &added));
+        }
+      chunk = &g_array_index (self->chunks, Chunk, index);
+      chunk->end = end;
+
+      if (EK_IS_MARKDOWN_VIEW (chunk->widget))
+        chunk_set_view_text (self, chunk, EK_MARKDOWN_VIEW (chunk->widget));
+      else
+        ek_markdown_placeholder_set_text (EK_MARKDOWN_PLACEHOLDER (chunk->widget),
+                                          self->text->str + chunk->start, chunk->end - chunk->start);
+      pos = end;
+    }
+
+  for (guint i = index; i < self->chunks->len; i++)
+    gtk_widget_unparent (g_array_index (self->chunks, Chunk, i).widget);
+  g_array_set_size (self->chunks, index);
+
+  schedule_visible_check (self);
+}
+
+/* Builds every chunk and all of its blocks: for the introspection
+ * functions. */
+static void
+flush_chunks (EkMarkdownView *self)
+{
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+
+      chunk_build (self, chunk);
+      flush_pending (EK_MARKDOWN_VIEW (chunk->widget));
+    }
+}
+
+/* The chunk view that shows block @index of all, and its index there. */
+static EkMarkdownView *
+chunk_view_of_block (EkMarkdownView *self,
+                     guint           index,
+                     guint          *local)
+{
+  flush_chunks (self);
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      EkMarkdownView *view = EK_MARKDOWN_VIEW (g_array_index (self->chunks, Chunk, i).widget);
+
+      if (index < view->blocks->len)
+        {
+          *local = index;
+          return view;
+        }
+      index -= view->blocks->len;
+    }
+  return NULL;
+}
+
+/* How many chunks in the wanted range still wait for a view. */
+static guint
+count_wanted_placeholders (EkMarkdownView *self)
+{
+  double top, bottom;
+  guint n = 0;
+
+  get_wanted_range (self, &top, &bottom);
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      const Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+      gboolean unplaced;
+
+      if (EK_IS_MARKDOWN_PLACEHOLDER (chunk->widget) &&
+          (chunk_is_wanted (self, chunk, top, bottom, &unplaced) || unplaced))
+        n++;
+    }
+  return n;
+}
+
 /* --- Focus ------------------------------------------------------------------ */
 
 /* Selectable labels are focusable, and GTK moves focus to the first one
@@ -2578,12 +3022,33 @@ ek_markdown_view_unrealize (GtkWidget *widget)
 }
 
 static void
+ek_markdown_view_map (GtkWidget *widget)
+{
+  EkMarkdownView *self = EK_MARKDOWN_VIEW (widget);
+
+  GTK_WIDGET_CLASS (ek_markdown_view_parent_class)->map (widget);
+
+  watch_adjustment (self);
+  schedule_visible_check (self);
+}
+
+static void
+ek_markdown_view_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ek_markdown_view_parent_class)->unmap (widget);
+
+  watch_adjustment (EK_MARKDOWN_VIEW (widget));
+}
+
+static void
 ek_markdown_view_dispose (GObject *object)
 {
   EkMarkdownView *self = EK_MARKDOWN_VIEW (object);
 
   clear_blocks (self);
+  clear_chunks (self);
   schedule_pending (self);
+  g_clear_object (&self->vadjustment);
 
   G_OBJECT_CLASS (ek_markdown_view_parent_class)->dispose (object);
 }
@@ -2656,6 +3121,8 @@ ek_markdown_view_class_init (EkMarkdownViewClass *klass)
   widget_class->root = ek_markdown_view_root;
   widget_class->realize = ek_markdown_view_realize;
   widget_class->unrealize = ek_markdown_view_unrealize;
+  widget_class->map = ek_markdown_view_map;
+  widget_class->unmap = ek_markdown_view_unmap;
 
   /**
    * EkMarkdownView:text:
@@ -2721,9 +3188,9 @@ ek_markdown_view_new (void)
  * @text: (nullable): Markdown text
  *
  * Shows @text.  Meant to be called repeatedly with the whole text of a
- * streaming reply: when @text extends the previous text, only the end is
- * parsed again and only changed blocks are touched.  Any other change
- * rebuilds every block.
+ * streaming reply: when @text extends the previous text (or is the
+ * previous text cut short), only the end is parsed again and only changed
+ * blocks are touched.  Any other change rebuilds every block.
  *
  * A long text is shown over several frames: the blocks that fit in one
  * frame's budget are built now, the others in the next frames (see
@@ -2738,10 +3205,11 @@ ek_markdown_view_set_text (EkMarkdownView *self,
   SplitState state = { SPLIT_NONE, };
   gsize len;
   gsize old_len;
+  gsize common;
   gsize offset = 0;
   guint restart = 0;
   guint first_block = 0;
-  gboolean extends;
+  gboolean shares;
   gboolean defs_changed;
 
   g_return_if_fail (EK_IS_MARKDOWN_VIEW (self));
@@ -2761,19 +3229,36 @@ ek_markdown_view_set_text (EkMarkdownView *self,
   if (len == old_len && memcmp (text, self->text->str, len) == 0)
     return;
 
-  extends = self->segments->len > 0 &&
-            len > old_len &&
-            memcmp (text, self->text->str, old_len) == 0;
+  /* the new text extends the old one, or is the old one cut short (a
+   * chunk of a long text that ends earlier once the next chunk starts) */
+  common = MIN (len, old_len);
+  shares = self->segments->len > 0 && len > 0 &&
+           memcmp (text, self->text->str, common) == 0;
 
-  if (extends)
+  if (wants_chunks (self, shares ? len - common : len, len))
+    {
+      set_text_in_chunks (self, text, len);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+      return;
+    }
+  if (self->chunks != NULL)
+    {
+      clear_chunks (self);
+      shares = FALSE;
+    }
+
+  if (shares)
     {
       const Segment *last;
 
-      /* The last segment may grow; if its first line was not finished,
-       * even whether it starts a segment may change: go one further back. */
+      /* The last segment that starts in the common text may change; if
+       * its first line was not finished there, even whether it starts a
+       * segment may change: go one further back. */
       restart = self->segments->len - 1;
+      while (restart > 0 && g_array_index (self->segments, Segment, restart).start >= common)
+        restart--;
       last = &g_array_index (self->segments, Segment, restart);
-      if (restart > 0 && memchr (self->text->str + last->start, '\n', old_len - last->start) == NULL)
+      if (restart > 0 && memchr (self->text->str + last->start, '\n', common - last->start) == NULL)
         restart--;
 
       last = &g_array_index (self->segments, Segment, restart);
@@ -2781,7 +3266,8 @@ ek_markdown_view_set_text (EkMarkdownView *self,
       state = last->state;
       first_block = last->first_block;
 
-      g_string_append_len (self->text, text + old_len, len - old_len);
+      g_string_truncate (self->text, common);
+      g_string_append_len (self->text, text + common, len - common);
     }
   else
     {
@@ -2824,14 +3310,30 @@ ek_markdown_view_get_text (EkMarkdownView *self)
  * @self: a #EkMarkdownView
  *
  * Returns: how many parsed blocks of the text wait to be shown in the
- *   next frames (0 once the whole text is shown)
+ *   next frames (0 once the whole text is shown); for a long text in
+ *   chunks, only what is near the visible part counts, as the rest is
+ *   only built when it comes near
  */
 guint
 ek_markdown_view_get_n_pending (EkMarkdownView *self)
 {
+  guint n;
+
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), 0);
 
-  return self->pending->len;
+  if (self->chunks == NULL)
+    return self->pending->len;
+
+  /* what is near the visible part */
+  n = count_wanted_placeholders (self);
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      GtkWidget *widget = g_array_index (self->chunks, Chunk, i).widget;
+
+      if (EK_IS_MARKDOWN_VIEW (widget))
+        n += EK_MARKDOWN_VIEW (widget)->pending->len;
+    }
+  return n;
 }
 
 /**
@@ -2859,6 +3361,14 @@ ek_markdown_view_get_n_blocks (EkMarkdownView *self)
 
   flush_pending (self);
 
+  if (self->chunks != NULL)
+    {
+      guint n = 0;
+
+      for (guint i = 0; i < self->chunks->len; i++)
+        n += EK_MARKDOWN_VIEW (g_array_index (self->chunks, Chunk, i).widget)->blocks->len;
+      return n;
+    }
   return self->blocks->len;
 }
 
@@ -2877,6 +3387,13 @@ ek_markdown_view_get_block_widget (EkMarkdownView *self,
 
   flush_pending (self);
 
+  if (self->chunks != NULL)
+    {
+      EkMarkdownView *view = chunk_view_of_block (self, index, &index);
+
+      return view != NULL ? ek_markdown_view_get_block_widget (view, index) : NULL;
+    }
+
   if (index >= self->blocks->len)
     return NULL;
 
@@ -2892,6 +3409,13 @@ ek_markdown_view_get_block_kind (EkMarkdownView *self,
   g_return_val_if_fail (EK_IS_MARKDOWN_VIEW (self), EK_MARKDOWN_BLOCK_PARAGRAPH);
 
   flush_pending (self);
+  if (self->chunks != NULL)
+    {
+      EkMarkdownView *view = chunk_view_of_block (self, index, &index);
+
+      g_return_val_if_fail (view != NULL, EK_MARKDOWN_BLOCK_PARAGRAPH);
+      return ek_markdown_view_get_block_kind (view, index);
+    }
   g_return_val_if_fail (index < self->blocks->len, EK_MARKDOWN_BLOCK_PARAGRAPH);
 
   node = g_ptr_array_index (self->blocks, index);
@@ -3010,6 +3534,13 @@ ek_markdown_view_dup_block_text (EkMarkdownView *self,
 
   flush_pending (self);
 
+  if (self->chunks != NULL)
+    {
+      EkMarkdownView *view = chunk_view_of_block (self, index, &index);
+
+      return view != NULL ? ek_markdown_view_dup_block_text (view, index) : NULL;
+    }
+
   if (index >= self->blocks->len)
     return NULL;
 
@@ -3032,6 +3563,14 @@ ek_markdown_view_get_n_blocks_built (EkMarkdownView *self)
 
   flush_pending (self);
 
+  if (self->chunks != NULL)
+    {
+      guint n = 0;
+
+      for (guint i = 0; i < self->chunks->len; i++)
+        n += EK_MARKDOWN_VIEW (g_array_index (self->chunks, Chunk, i).widget)->n_built;
+      return n;
+    }
   return self->n_built;
 }
 
@@ -3048,6 +3587,14 @@ ek_markdown_view_get_n_blocks_updated (EkMarkdownView *self)
 
   flush_pending (self);
 
+  if (self->chunks != NULL)
+    {
+      guint n = 0;
+
+      for (guint i = 0; i < self->chunks->len; i++)
+        n += EK_MARKDOWN_VIEW (g_array_index (self->chunks, Chunk, i).widget)->n_updated;
+      return n;
+    }
   return self->n_updated;
 }
 
@@ -3153,7 +3700,13 @@ ek_markdown_view_dup_structure (EkMarkdownView *self)
   flush_pending (self);
 
   out = g_string_new (NULL);
-  blocks_serialize (self->blocks, out);
+  if (self->chunks != NULL)
+    {
+      for (guint i = 0; i < self->chunks->len; i++)
+        blocks_serialize (EK_MARKDOWN_VIEW (g_array_index (self->chunks, Chunk, i).widget)->blocks, out);
+    }
+  else
+    blocks_serialize (self->blocks, out);
 
   return g_string_free (out, FALSE);
 }

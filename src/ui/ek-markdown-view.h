@@ -56,6 +56,10 @@ guint                ek_markdown_view_get_n_blocks_updated (EkMarkdownView *self
 char                *ek_markdown_view_dup_structure        (EkMarkdownView *self);
 
 char                *ek_markdown_dup_reference_structure   (const char     *text);
+gsize                ek_markdown_find_chunk_end            (const char     *text,
+                                                            gsize           len,
+                                                            gsize           start,
+                                                            gsize           min_bytes);
 const char          *ek_markdown_view_get_css              (void);
 gboolean             ek_markdown_uri_is_allowed            (const char     *uri);
 

@@ -822,8 +822,9 @@ test_random_documents (void)
           g_autofree char *prefix = NULL;
           g_autofree char *streamed = NULL;
           g_autofree char *expected = NULL;
+          gsize step = g_rand_int_range (rand, 1, 4);
 
-          len = MIN (len + g_rand_int_range (rand, 1, 4), document->len);
+          len = MIN (len + step, document->len);
           prefix = g_strndup (document->str, len);
           ek_markdown_view_set_text (EK_MARKDOWN_VIEW (view), prefix);
 
@@ -832,6 +833,25 @@ test_random_documents (void)
           if (g_strcmp0 (streamed, expected) != 0)
             g_test_message ("document %u, prefix:\n%s", d, prefix);
           g_assert_cmpstr (streamed, ==, expected);
+        }
+
+      /* and cut short again, as a chunk of a long text is */
+      while (len > 0)
+        {
+          g_autofree char *prefix = NULL;
+          g_autofree char *shown = NULL;
+          g_autofree char *expected = NULL;
+          gsize step = g_rand_int_range (rand, 1, 6);
+
+          len -= MIN (len, step);
+          prefix = g_strndup (document->str, len);
+          ek_markdown_view_set_text (EK_MARKDOWN_VIEW (view), prefix);
+
+          shown = ek_markdown_view_dup_structure (EK_MARKDOWN_VIEW (view));
+          expected = one_shot_structure (prefix);
+          if (g_strcmp0 (shown, expected) != 0)
+            g_test_message ("document %u, cut to:\n%s", d, prefix);
+          g_assert_cmpstr (shown, ==, expected);
         }
     }
 }
@@ -1204,6 +1224,283 @@ test_progressive (void)
   g_assert_false (ek_markdown_view_any_pending ());
 }
 
+/* A long text cut into chunks, each parsed alone (after as many blank
+ * lines as its offset modulo 256, as the view does), reads as the whole
+ * text: random documents (without link reference definitions, which a
+ * chunk only sees in itself), cut as finely as the rule allows. */
+static void
+test_chunk_boundaries (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  guint n_cut = 0;
+
+  for (guint d = 0; d < 1500; d++)
+    {
+      g_autoptr(GString) document = g_string_new (NULL);
+      g_autoptr(GString) chunked = g_string_new (NULL);
+      g_autofree char *reference = NULL;
+      guint n_lines = g_rand_int_range (rand, 1, 60);
+      gsize min_bytes = g_rand_int_range (rand, 0, 40);
+      gsize start = 0;
+
+      for (guint i = 0; i < n_lines; i++)
+        {
+          const char *line;
+
+          do
+            line = random_lines[g_rand_int_range (rand, 0, G_N_ELEMENTS (random_lines))];
+          while (line[0] == '[');
+          g_string_append (document, line);
+          if (i + 1 < n_lines || g_rand_boolean (rand))
+            g_string_append_c (document, '\n');
+        }
+
+      while (start < document->len)
+        {
+          gsize end = ek_markdown_find_chunk_end (document->str, document->len, start, min_bytes);
+          g_autoptr(GString) chunk = g_string_new (NULL);
+          g_autofree char *structure = NULL;
+
+          g_assert_cmpuint (end, >, start);
+          g_assert_cmpuint (end, <=, document->len);
+          if (end < document->len)
+            {
+              g_assert_cmpuint (end, >=, start + min_bytes);
+              n_cut++;
+            }
+          for (gsize i = 0; i < start % 256; i++)
+            g_string_append_c (chunk, '\n');
+          g_string_append_len (chunk, document->str + start, end - start);
+          structure = ek_markdown_dup_reference_structure (chunk->str);
+          g_string_append (chunked, structure);
+          start = end;
+        }
+
+      reference = ek_markdown_dup_reference_structure (document->str);
+      if (g_strcmp0 (chunked->str, reference) != 0)
+        g_test_message ("document %u (chunks of %" G_GSIZE_FORMAT "):\n%s", d, min_bytes, document->str);
+      g_assert_cmpstr (chunked->str, ==, reference);
+    }
+  g_test_message ("%u cuts", n_cut);
+  g_assert_cmpuint (n_cut, >, 400);
+
+  /* inside a fence a blank line and a letter are code */
+  {
+    const char *text = "```\ncode\n\nstill code\n```\n\nAfter the fence\n";
+    gsize end = ek_markdown_find_chunk_end (text, strlen (text), 0, 0);
+
+    g_assert_cmpstr (text + end, ==, "After the fence\n");
+  }
+}
+
+/* A long answer: paragraphs of sentences, a heading and a code block
+ * now and then. */
+static char *
+long_answer (gsize bytes)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; text->len < bytes; i++)
+    {
+      if (i % 40 == 0)
+        g_string_append_printf (text, "## Section %u\n\n", i / 40 + 1);
+      for (guint j = 0; j < 6; j++)
+        g_string_append_printf (text, "Sentence %u.%u keeps the window smooth while the answer grows "
+                                "and the client draws what is on screen. ", i, j);
+      g_string_append (text, "\n\n");
+      if (i % 25 == 24)
+        g_string_append_printf (text, "```c\nint value_%u = %u;\nreturn value_%u;\n```\n\n", i, i, i);
+    }
+  return g_string_free (text, FALSE);
+}
+
+typedef struct
+{
+  guint n_views;
+  guint n_placeholders;
+  guint first_view;
+  guint last_view;
+} ChunkCount;
+
+static ChunkCount
+count_chunks (GtkWidget *view)
+{
+  ChunkCount count = { 0, 0, G_MAXUINT, 0 };
+  guint i = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (view); child != NULL;
+       child = gtk_widget_get_next_sibling (child), i++)
+    {
+      if (EK_IS_MARKDOWN_VIEW (child))
+        {
+          count.n_views++;
+          count.first_view = MIN (count.first_view, i);
+          count.last_view = i;
+        }
+      else if (g_type_is_a (G_OBJECT_TYPE (child), g_type_from_name ("EkMarkdownPlaceholder")))
+        count.n_placeholders++;
+    }
+  return count;
+}
+
+static gboolean
+wait_laid_out (guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  /* a frame or two for the first check to be scheduled */
+  run_for (50);
+  while (ek_markdown_view_any_pending () && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  return !ek_markdown_view_any_pending ();
+}
+
+/* A long text set at once is built only near what is visible: at the
+ * start, then at the end when scrolled there, and it reads as the whole
+ * text when everything is asked for. */
+static void
+test_long_text_in_chunks (void)
+{
+  g_autofree char *text = long_answer (600 * 1024);
+  g_autofree char *reference = ek_markdown_dup_reference_structure (text);
+  g_autofree char *structure = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *widget = ek_markdown_view_new ();
+  EkMarkdownView *view = EK_MARKDOWN_VIEW (widget);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GtkWidget *first_child;
+  ChunkCount count;
+  gint64 start;
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), widget);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  run_for (200);
+
+  start = g_get_monotonic_time ();
+  ek_markdown_view_set_text (view, text);
+  g_test_message ("600 KB set in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpstr (ek_markdown_view_get_text (view), ==, text);
+  g_assert_true (wait_laid_out (10000));
+  g_assert_cmpuint (ek_markdown_view_get_n_pending (view), ==, 0);
+
+  /* the top is built, most of it is not */
+  count = count_chunks (widget);
+  g_test_message ("%u chunk views, %u placeholders", count.n_views, count.n_placeholders);
+  g_assert_cmpuint (count.n_views, >=, 1);
+  g_assert_cmpuint (count.first_view, ==, 0);
+  g_assert_cmpuint (count.n_placeholders, >, 50);
+  /* the whole estimated height is there to scroll through */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, 100 * 700);
+
+  /* at the end: the last chunk is built */
+  first_child = gtk_widget_get_first_child (widget);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (wait_laid_out (10000));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (wait_laid_out (10000));
+  count = count_chunks (widget);
+  g_assert_cmpuint (count.last_view, ==, count.n_views + count.n_placeholders - 1);
+  g_assert_cmpuint (count.n_placeholders, >, 50);
+  g_assert_true (gtk_widget_get_first_child (widget) == first_child);
+
+  /* streaming on, past the ends of chunks: the chunks before the end
+   * keep their widgets, and the last ones build only what is new */
+  {
+    g_autoptr(GString) longer = g_string_new (text);
+    GtkWidget *last_child = gtk_widget_get_last_child (widget);
+    guint built = 0;
+    guint n_chunks = count_chunks (widget).n_views + count_chunks (widget).n_placeholders;
+
+    g_assert_true (EK_IS_MARKDOWN_VIEW (last_child));
+    built = ek_markdown_view_get_n_blocks_built (EK_MARKDOWN_VIEW (last_child));
+    for (guint i = 0; i < 800; i++)
+      {
+        const char *word = i % 10 == 9 ? "\n\n" : (i % 10 == 0 ? "Streamed" : " words and more words");
+
+        g_string_append (longer, word);
+        ek_markdown_view_set_text (view, longer->str);
+        g_assert_true (gtk_widget_get_first_child (widget) == first_child);
+        for (guint j = 0; j < 3; j++)
+          g_main_context_iteration (NULL, FALSE);
+      }
+    g_assert_true (wait_laid_out (10000));
+    g_assert_cmpuint (ek_markdown_view_get_n_pending (view), ==, 0);
+    /* the chunk that was last went on where it left off */
+    g_assert_true (gtk_widget_get_parent (last_child) == widget);
+    g_test_message ("the last chunk had %u blocks built, now %u for %u blocks", built,
+                    ek_markdown_view_get_n_blocks_built (EK_MARKDOWN_VIEW (last_child)),
+                    ek_markdown_view_get_n_blocks (EK_MARKDOWN_VIEW (last_child)));
+    g_assert_cmpuint (ek_markdown_view_get_n_blocks_built (EK_MARKDOWN_VIEW (last_child)), <,
+                      ek_markdown_view_get_n_blocks (EK_MARKDOWN_VIEW (last_child)) + 5);
+    g_assert_cmpuint (count_chunks (widget).n_views + count_chunks (widget).n_placeholders, >, n_chunks);
+
+    g_clear_pointer (&reference, g_free);
+    reference = ek_markdown_dup_reference_structure (longer->str);
+    structure = ek_markdown_view_dup_structure (view);
+    g_assert_cmpstr (structure, ==, reference);
+    g_clear_pointer (&structure, g_free);
+    g_clear_pointer (&reference, g_free);
+    reference = ek_markdown_dup_reference_structure (text);
+    ek_markdown_view_set_text (view, text);
+  }
+
+  /* asked for everything, it is the whole text */
+  structure = ek_markdown_view_dup_structure (view);
+  g_assert_cmpstr (structure, ==, reference);
+  g_assert_cmpuint (ek_markdown_view_get_n_blocks (view), >, 1000);
+  g_assert_cmpint (ek_markdown_view_get_block_kind (view, 0), ==, EK_MARKDOWN_BLOCK_HEADING);
+  count = count_chunks (widget);
+  g_assert_cmpuint (count.n_placeholders, ==, 0);
+
+  /* a short text again: one view, no chunks */
+  ek_markdown_view_set_text (view, "Short *again*.");
+  count = count_chunks (widget);
+  g_assert_cmpuint (count.n_views + count.n_placeholders, ==, 0);
+  g_clear_pointer (&structure, g_free);
+  structure = ek_markdown_view_dup_structure (view);
+  g_assert_cmpstr (structure, ==, "P(Short <i>again</i>.)\n");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (50);
+  g_assert_false (ek_markdown_view_any_pending ());
+}
+
+/* A placeholder is about as tall as the chunk it stands for. */
+static void
+test_placeholder_estimate (void)
+{
+  g_autofree char *text = long_answer (200 * 1024);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *widget = ek_markdown_view_new ();
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  double estimated, real;
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), widget);
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_present (GTK_WINDOW (window));
+  run_for (200);
+
+  ek_markdown_view_set_text (EK_MARKDOWN_VIEW (widget), text);
+  g_assert_true (wait_laid_out (10000));
+  estimated = gtk_adjustment_get_upper (adjustment);
+
+  /* build it all */
+  g_assert_cmpuint (ek_markdown_view_get_n_blocks (EK_MARKDOWN_VIEW (widget)), >, 0);
+  run_for (300);
+  real = gtk_adjustment_get_upper (adjustment);
+  g_test_message ("estimated %.0f px, laid out %.0f px", estimated, real);
+  g_assert_cmpfloat (estimated, >, real * 0.8);
+  g_assert_cmpfloat (estimated, <, real * 1.25);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  run_for (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1237,6 +1534,9 @@ main (int   argc,
   g_test_add_func ("/markdown-view/in-window", test_in_window);
   g_test_add_func ("/markdown-view/code-block-in-list-row", test_code_block_in_list_row);
   g_test_add_func ("/markdown-view/progressive", test_progressive);
+  g_test_add_func ("/markdown-view/chunk-boundaries", test_chunk_boundaries);
+  g_test_add_func ("/markdown-view/long-text-in-chunks", test_long_text_in_chunks);
+  g_test_add_func ("/markdown-view/placeholder-estimate", test_placeholder_estimate);
 
   return g_test_run ();
 }
