@@ -240,9 +240,10 @@ shown_text (EkTextPart *text_part)
   return NULL;
 }
 
-/* Whether every text part of @message has its store text in its view,
- * none waits for a throttled redraw, and the chat is not about to
- * scroll; *chars: the length of that text. */
+/* Whether @message is over and every text part of it has its store text
+ * in its view, none waits for a throttled redraw or for the layout of
+ * what is visible of it, and the chat is not about to scroll; *chars:
+ * the length of that text. */
 static gboolean
 text_is_shown (EkBenchProbe *self,
                EkMessage    *message,
@@ -254,7 +255,9 @@ text_is_shown (EkBenchProbe *self,
   EkChatView *chat_view = ek_window_get_chat_view (self->window);
 
   *chars = 0;
-  if (row == NULL)
+  /* the final text: a stream that was cut leaves the message unfinished
+   * until the session is fetched again */
+  if (row == NULL || !message_is_over (message))
     return FALSE;
   if (ek_sticky_scroll_get_pending (ek_chat_view_get_sticky_scroll (chat_view)))
     return FALSE;
