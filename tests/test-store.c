@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "ek-sorted-list.h"
 #include "ek-test-util.h"
 
 /* ------------------------------------------------------------------ */
@@ -1110,6 +1111,104 @@ test_batch_apply (void)
   g_assert_cmpint (ek_session_get_status (session (batched, "ses_2")), ==, EK_SESSION_STATUS_BUSY);
 }
 
+static int
+compare_ints (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  int x = GPOINTER_TO_INT (g_object_get_data ((GObject *) a, "n"));
+  int y = GPOINTER_TO_INT (g_object_get_data ((GObject *) b, "n"));
+
+  return (x > y) - (x < y);
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               guint      *n)
+{
+  (*n)++;
+}
+
+static GObject *
+numbered (int n)
+{
+  GObject *object = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (object, "n", GINT_TO_POINTER (n));
+  return object;
+}
+
+/* Items inserted together land where one by one they would, with one
+ * ::items-changed per run that goes between the same two items. */
+static void
+test_sorted_list_insert_many (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autoptr(EkSortedList) list = ek_sorted_list_new (G_TYPE_OBJECT, compare_ints, NULL);
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+      guint n_before = g_rand_int_range (rand, 0, 20);
+      guint n_signals = 0;
+      guint runs = 0;
+      int previous;
+
+      for (guint i = 0; i < n_before; i++)
+        {
+          g_autoptr(GObject) item = numbered (g_rand_int_range (rand, 0, 100));
+
+          ek_sorted_list_insert (list, item);
+        }
+      for (guint i = g_rand_int_range (rand, 0, 30); i > 0; i--)
+        g_ptr_array_add (batch, numbered (g_rand_int_range (rand, 0, 100)));
+
+      /* how many gaps between the list's items the batch falls into */
+      for (guint i = 0; i < batch->len; i++)
+        {
+          int n = GPOINTER_TO_INT (g_object_get_data (g_ptr_array_index (batch, i), "n"));
+          gboolean first_in_gap = TRUE;
+
+          for (guint j = 0; j < batch->len && first_in_gap; j++)
+            {
+              int m = GPOINTER_TO_INT (g_object_get_data (g_ptr_array_index (batch, j), "n"));
+              gboolean between = FALSE;
+
+              if (m > n || (m == n && j >= i))
+                continue;
+              /* m < n (or an equal one before): same gap unless a list item lies in [m, n) */
+              between = TRUE;
+              for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (list)); k++)
+                {
+                  int l = GPOINTER_TO_INT (g_object_get_data (ek_sorted_list_peek (list, k), "n"));
+
+                  if (l >= m && l < n)
+                    between = FALSE;
+                }
+              if (between)
+                first_in_gap = FALSE;
+            }
+          runs += first_in_gap;
+        }
+
+      g_signal_connect (list, "items-changed", G_CALLBACK (count_changes), &n_signals);
+      ek_sorted_list_insert_many (list, batch);
+      g_assert_cmpuint (n_signals, ==, runs);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n_before + batch->len);
+      previous = G_MININT;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (list)); k++)
+        {
+          int l = GPOINTER_TO_INT (g_object_get_data (ek_sorted_list_peek (list, k), "n"));
+
+          g_assert_cmpint (l, >=, previous);
+          previous = l;
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1117,6 +1216,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/order/messages", test_messages_sorted);
+  g_test_add_func ("/store/order/insert-many", test_sorted_list_insert_many);
   g_test_add_func ("/store/order/message-moves-with-time", test_message_moves_when_time_changes);
   g_test_add_func ("/store/order/times-beyond-int64", test_times_beyond_int64);
   g_test_add_func ("/store/order/parts", test_parts_sorted_by_id);

@@ -131,6 +131,73 @@ test_history_whole (void)
   g_assert_cmpstr (state, ==, "msg_a(fetched)[new],msg_c");
 }
 
+typedef struct
+{
+  guint n_signals;
+  guint added;
+  guint parts_at_signal;
+} ItemsSeen;
+
+static void
+on_messages_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     ItemsSeen  *seen)
+{
+  seen->n_signals++;
+  seen->added += added;
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(EkMessage) message = g_list_model_get_item (model, i);
+
+      seen->parts_at_signal += g_list_model_get_n_items (ek_message_get_parts (message));
+    }
+}
+
+/* A page of older history goes into the list with one ::items-changed,
+ * each message with its parts already: a view binds each row once. */
+static void
+test_history_page_whole (void)
+{
+  g_autoptr(EkStore) store = ek_store_new ();
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(JsonArray) fetched = NULL;
+  ItemsSeen seen = { 0, };
+  GListModel *messages;
+
+  apply_message (store, "msg_900", 900, NULL);
+  apply_message (store, "msg_901", 901, NULL);
+  messages = ek_session_get_messages (ek_store_lookup_session (store, "ses_1"));
+  g_signal_connect (messages, "items-changed", G_CALLBACK (on_messages_changed), &seen);
+
+  /* fifty older messages, newest first as a page may come, two parts each */
+  for (guint i = 50; i > 0; i--)
+    g_string_append_printf (json,
+                            "%s{\"info\":{\"id\":\"msg_%03u\",\"sessionID\":\"ses_1\",\"role\":\"assistant\","
+                            "\"time\":{\"created\":%u}},\"parts\":["
+                            "{\"id\":\"prt_%03ua\",\"sessionID\":\"ses_1\",\"messageID\":\"msg_%03u\",\"type\":\"text\",\"text\":\"a\"},"
+                            "{\"id\":\"prt_%03ub\",\"sessionID\":\"ses_1\",\"messageID\":\"msg_%03u\",\"type\":\"text\",\"text\":\"b\"}]}",
+                            i == 50 ? "" : ",", i, i, i, i, i, i);
+  g_string_append (json, "]");
+  fetched = history (json->str);
+  ek_store_sync_history (store, "ses_1", fetched, ek_store_get_mark (store), EK_SYNC_PAGE);
+
+  g_assert_cmpuint (seen.n_signals, ==, 1);
+  g_assert_cmpuint (seen.added, ==, 50);
+  g_assert_cmpuint (seen.parts_at_signal, ==, 100);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, 52);
+  for (guint i = 0; i < 52; i++)
+    {
+      g_autoptr(EkMessage) message = g_list_model_get_item (messages, i);
+      g_autofree char *id = g_strdup_printf ("msg_%03u", i < 50 ? i + 1 : 900 + i - 50);
+
+      g_assert_cmpstr (ek_message_get_id (message), ==, id);
+    }
+
+  g_signal_handlers_disconnect_by_func (messages, on_messages_changed, &seen);
+}
+
 static void
 test_history_live_wins (void)
 {
@@ -313,6 +380,7 @@ main (int    argc,
   g_test_add_func ("/sync/history/live-wins", test_history_live_wins);
   g_test_add_func ("/sync/history/delta-after-mark", test_history_delta_after_mark);
   g_test_add_func ("/sync/history/ranges", test_history_ranges);
+  g_test_add_func ("/sync/history/page-whole", test_history_page_whole);
   g_test_add_func ("/sync/requests", test_requests);
   g_test_add_func ("/sync/statuses", test_statuses);
   g_test_add_func ("/sync/sessions", test_sessions);

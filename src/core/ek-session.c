@@ -22,7 +22,9 @@ struct _EkSession
   JsonArray       *diff;
   JsonArray       *todos;
   EkSortedList    *messages;
-  GHashTable      *messages_by_id;  /* id → EkMessage (owned by the list) */
+  GHashTable      *messages_by_id;  /* id → EkMessage (owned by the list,
+                                     * or by held) */
+  GPtrArray       *held;        /* new messages, while holding */
   /* parts that arrived before their message: message id → (part id → JsonObject) */
   GHashTable      *orphans;
   GListStore      *permissions;
@@ -66,6 +68,7 @@ ek_session_finalize (GObject *object)
   g_clear_pointer (&self->diff, json_array_unref);
   g_clear_pointer (&self->todos, json_array_unref);
   g_clear_pointer (&self->messages_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->held, g_ptr_array_unref);
   g_clear_pointer (&self->orphans, g_hash_table_unref);
   g_clear_object (&self->messages);
   g_clear_object (&self->permissions);
@@ -393,6 +396,13 @@ adopt_orphans (EkSession *self,
   g_hash_table_remove (self->orphans, ek_message_get_id (message));
 }
 
+static gboolean
+is_held (EkSession *self,
+         EkMessage *message)
+{
+  return self->held != NULL && g_ptr_array_find (self->held, message, NULL);
+}
+
 EkMessage *
 ek_session_upsert_message (EkSession  *self,
                            JsonObject *info)
@@ -409,7 +419,7 @@ ek_session_upsert_message (EkSession  *self,
     {
       gint64 created_at = ek_json_get_int (ek_json_get_object (info, "time"), "created", 0);
 
-      if (created_at != ek_message_get_time_created (existing))
+      if (created_at != ek_message_get_time_created (existing) && !is_held (self, existing))
         {
           /* the sort key moves: take it out under the old key */
           g_autoptr(EkMessage) keep = g_object_ref (existing);
@@ -426,8 +436,47 @@ ek_session_upsert_message (EkSession  *self,
   created = ek_message_new (info);
   g_hash_table_insert (self->messages_by_id, (gpointer) ek_message_get_id (created), created);
   adopt_orphans (self, created);
-  ek_sorted_list_insert (self->messages, created);
+  if (self->held != NULL)
+    g_ptr_array_add (self->held, g_object_ref (created));
+  else
+    ek_sorted_list_insert (self->messages, created);
   return created;
+}
+
+/**
+ * ek_session_hold_messages:
+ *
+ * Until ek_session_release_messages(), new messages are not put in the
+ * list yet: a page of history is built whole, parts included, and then
+ * shown with one ::items-changed (a view then binds each row once, to a
+ * complete message, instead of once per message and again per part).
+ * Lookups find held messages.
+ */
+void
+ek_session_hold_messages (EkSession *self)
+{
+  g_return_if_fail (EK_IS_SESSION (self));
+  g_return_if_fail (self->held == NULL);
+
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * ek_session_release_messages:
+ *
+ * Puts the messages held since ek_session_hold_messages() in the list.
+ */
+void
+ek_session_release_messages (EkSession *self)
+{
+  g_autoptr(GPtrArray) held = NULL;
+
+  g_return_if_fail (EK_IS_SESSION (self));
+  g_return_if_fail (self->held != NULL);
+
+  held = g_steal_pointer (&self->held);
+  if (held->len > 0)
+    ek_sorted_list_insert_many (self->messages, held);
 }
 
 /**
@@ -460,7 +509,10 @@ ek_session_remove_message (EkSession  *self,
   if (message == NULL)
     return FALSE;
   g_hash_table_remove (self->messages_by_id, message_id);
-  ek_sorted_list_remove (self->messages, message);
+  if (is_held (self, message))
+    g_ptr_array_remove (self->held, message);
+  else
+    ek_sorted_list_remove (self->messages, message);
   return TRUE;
 }
 

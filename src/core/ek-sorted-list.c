@@ -148,6 +148,74 @@ ek_sorted_list_insert (EkSortedList *self,
   return position;
 }
 
+typedef struct
+{
+  GCompareDataFunc compare;
+  gpointer         data;
+} SortContext;
+
+static int
+compare_elements (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const SortContext *context = user_data;
+
+  return context->compare (*(gpointer const *) a, *(gpointer const *) b, context->data);
+}
+
+/**
+ * ek_sorted_list_insert_many:
+ * @items: (element-type GObject) (transfer none): items not in the list
+ *   yet, in any order
+ *
+ * Inserts @items with one ::items-changed for each run of them that lands
+ * between the same two items of the list: a page of older messages is one
+ * signal, not fifty.
+ */
+void
+ek_sorted_list_insert_many (EkSortedList *self,
+                            GPtrArray    *items)
+{
+  g_autoptr(GPtrArray) sorted = NULL;
+  SortContext context;
+  guint i = 0;
+
+  g_return_if_fail (EK_IS_SORTED_LIST (self));
+  g_return_if_fail (items != NULL);
+
+  context.compare = self->compare;
+  context.data = self->compare_data;
+  /* (not g_ptr_array_copy(), whose copy would unref the items too) */
+  sorted = g_ptr_array_sized_new (items->len);
+  for (guint k = 0; k < items->len; k++)
+    g_ptr_array_add (sorted, g_ptr_array_index (items, k));
+  g_ptr_array_sort_with_data (sorted, compare_elements, &context);
+
+  while (i < sorted->len)
+    {
+      guint position = lower_bound (self, g_ptr_array_index (sorted, i));
+      gpointer next = position < self->items->len ? g_ptr_array_index (self->items, position) : NULL;
+      guint run = 1;
+
+      /* the items that go before the same item of the list */
+      while (i + run < sorted->len &&
+             (next == NULL ||
+              self->compare (next, g_ptr_array_index (sorted, i + run), self->compare_data) >= 0))
+        run++;
+
+      for (guint k = 0; k < run; k++)
+        {
+          gpointer item = g_ptr_array_index (sorted, i + k);
+
+          g_return_if_fail (G_TYPE_CHECK_INSTANCE_TYPE (item, self->item_type));
+          g_ptr_array_insert (self->items, position + k, g_object_ref (item));
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, run);
+      i += run;
+    }
+}
+
 /**
  * ek_sorted_list_find:
  * @item: an item, or any object that compares like the one to find

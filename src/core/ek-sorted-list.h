@@ -17,6 +17,8 @@ EkSortedList *ek_sorted_list_new        (GType             item_type,
                                          gpointer          compare_data);
 guint         ek_sorted_list_insert     (EkSortedList     *self,
                                          gpointer          item);
+void          ek_sorted_list_insert_many (EkSortedList    *self,
+                                         GPtrArray        *items);
 gboolean      ek_sorted_list_find       (EkSortedList     *self,
                                          gconstpointer     item,
                                          guint            *position);

@@ -52,6 +52,8 @@ EkMessage  *ek_session_upsert_message  (EkSession  *self,
 gboolean    ek_session_remove_message  (EkSession  *self,
                                         const char *message_id);
 void        ek_session_release_history (EkSession  *self);
+void        ek_session_hold_messages   (EkSession  *self);
+void        ek_session_release_messages (EkSession *self);
 EkPart     *ek_session_upsert_part     (EkSession  *self,
                                         const char *message_id,
                                         JsonObject *part);

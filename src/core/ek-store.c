@@ -611,6 +611,8 @@ ek_store_sync_history (EkStore     *self,
   session = ensure_session (self, session_id);
   list = ek_session_get_messages (session);
 
+  /* new messages are shown once they are whole */
+  ek_session_hold_messages (session);
   for (guint i = 0; i < json_array_get_length (messages); i++)
     {
       JsonObject *element = element_object (messages, i);
@@ -635,6 +637,7 @@ ek_store_sync_history (EkStore     *self,
       if (newest == NULL || ek_message_compare (message, newest, NULL) > 0)
         newest = message;
     }
+  ek_session_release_messages (session);
 
   for (guint i = 0; i < g_list_model_get_n_items (list); i++)
     {
