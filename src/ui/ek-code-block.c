@@ -23,6 +23,7 @@
 #include <gtksourceview/gtksource.h>
 
 #include "ek-code-block.h"
+#include "ek-ui-util.h"
 
 #define COPIED_FEEDBACK_MS 1500
 
@@ -286,7 +287,7 @@ reset_copy_icon (gpointer user_data)
 
   self->copied_source = 0;
   gtk_button_set_icon_name (GTK_BUTTON (self->copy_button), "edit-copy-symbolic");
-  gtk_widget_set_tooltip_text (self->copy_button, _("Copy"));
+  ek_widget_set_tooltip (self->copy_button, _("Copy"));
 
   return G_SOURCE_REMOVE;
 }
@@ -300,7 +301,7 @@ on_copy_clicked (EkCodeBlock *self)
   gdk_clipboard_set_text (clipboard, self->code->str);
 
   gtk_button_set_icon_name (GTK_BUTTON (self->copy_button), "object-select-symbolic");
-  gtk_widget_set_tooltip_text (self->copy_button, _("Copied"));
+  ek_widget_set_tooltip (self->copy_button, _("Copied"));
 
   g_clear_handle_id (&self->copied_source, g_source_remove);
   self->copied_source = g_timeout_add (COPIED_FEEDBACK_MS, reset_copy_icon, self);
@@ -521,7 +522,7 @@ ek_code_block_init (EkCodeBlock *self)
   gtk_box_append (GTK_BOX (self->header), self->language_label);
 
   self->copy_button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-  gtk_widget_set_tooltip_text (self->copy_button, _("Copy"));
+  ek_widget_set_tooltip (self->copy_button, _("Copy"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->copy_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy code"),
                                   -1);

@@ -44,7 +44,7 @@ update_title (EkSessionRow *self)
   const char *title = ek_session_display_title (self->session);
 
   gtk_inscription_set_text (self->title_label, self->session ? title : NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), self->session ? title : NULL);
+  ek_widget_set_tooltip (GTK_WIDGET (self->title_label), self->session ? title : NULL);
 }
 
 static void

@@ -240,3 +240,74 @@ ek_widget_save_png (GtkWidget   *widget,
     }
   return TRUE;
 }
+
+#define TOOLTIP_KEY "ek-tooltip"
+
+static gboolean
+on_query_tooltip (GtkWidget  *widget,
+                  int         x,
+                  int         y,
+                  gboolean    keyboard,
+                  GtkTooltip *tooltip,
+                  gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), TOOLTIP_KEY);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/**
+ * ek_widget_set_tooltip:
+ * @widget: a widget
+ * @text: (nullable): its tooltip, or %NULL for none
+ *
+ * Like gtk_widget_set_tooltip_text(), but without asking the display at
+ * once where the pointer is, which GTK does so that a tooltip on screen
+ * follows the change: on X11 that is a round trip to the server for every
+ * call, and a history builds rows with tooltips by the dozen in a frame.
+ * The text is handed over when GTK asks for the tooltip, and is the
+ * widget's accessible description, as a tooltip text would be.
+ */
+void
+ek_widget_set_tooltip (GtkWidget  *widget,
+                       const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (text, ek_widget_get_tooltip (widget)) == 0)
+    return;
+
+  if (g_object_get_data (G_OBJECT (widget), TOOLTIP_KEY "-handler") == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+      g_object_set_data (G_OBJECT (widget), TOOLTIP_KEY "-handler", GINT_TO_POINTER (1));
+    }
+  g_object_set_data_full (G_OBJECT (widget), TOOLTIP_KEY, g_strdup (text), g_free);
+  gtk_widget_set_has_tooltip (widget, text != NULL);
+
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/**
+ * ek_widget_get_tooltip:
+ * @widget: a widget
+ *
+ * Returns: (nullable): the tooltip ek_widget_set_tooltip() gave @widget
+ */
+const char *
+ek_widget_get_tooltip (GtkWidget *widget)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  return g_object_get_data (G_OBJECT (widget), TOOLTIP_KEY);
+}

@@ -19,5 +19,8 @@ const char *ek_session_display_title     (EkSession   *session);
 gboolean    ek_widget_save_png           (GtkWidget   *widget,
                                           const char  *path,
                                           GError     **error);
+void        ek_widget_set_tooltip        (GtkWidget   *widget,
+                                          const char  *text);
+const char *ek_widget_get_tooltip        (GtkWidget   *widget);
 
 G_END_DECLS

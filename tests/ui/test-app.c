@@ -177,7 +177,8 @@ button_is_described (GtkWidget *button)
     return TRUE;
   /* the button itself, or the menu button / drop-down it is part of */
   for (guint i = 0; widget != NULL && i < 3; i++, widget = gtk_widget_get_parent (widget))
-    if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), "") > 0)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), "") > 0 ||
+        g_strcmp0 (ek_widget_get_tooltip (widget), "") > 0)
       return TRUE;
   return FALSE;
 }

@@ -13,6 +13,7 @@
 
 #include "ek-file-part.h"
 #include "ek-part-util.h"
+#include "ek-ui-util.h"
 
 #define TOOLTIP_MAX_CHARS 200
 
@@ -94,7 +95,7 @@ ek_file_part_update (EkPartWidget *widget)
   else
     tooltip = g_strdup (mime);
 
-  gtk_widget_set_tooltip_text (self->button, tooltip);
+  ek_widget_set_tooltip (self->button, tooltip);
   gtk_widget_set_can_target (self->button, self->openable);
   gtk_widget_set_focusable (self->button, self->openable);
   if (self->openable)

@@ -14,6 +14,7 @@
 #include "ek-generic-part.h"
 #include "ek-part-util.h"
 #include "ek-throttle.h"
+#include "ek-ui-util.h"
 
 #define SUMMARY_MAX_CHARS 120
 #define TOOLTIP_MAX_CHARS 600
@@ -97,10 +98,10 @@ ek_generic_part_update (EkPartWidget *widget)
       char *cut = g_utf8_offset_to_pointer (json, TOOLTIP_MAX_CHARS);
 
       tooltip = g_strndup (json, cut - json);
-      gtk_widget_set_tooltip_text (self->box, tooltip);
+      ek_widget_set_tooltip (self->box, tooltip);
     }
   else
-    gtk_widget_set_tooltip_text (self->box, json);
+    ek_widget_set_tooltip (self->box, json);
 }
 
 static gboolean

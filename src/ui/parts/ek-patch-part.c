@@ -12,6 +12,7 @@
 
 #include "ek-part-util.h"
 #include "ek-patch-part.h"
+#include "ek-ui-util.h"
 
 #define TOOLTIP_MAX_FILES 20
 
@@ -65,7 +66,7 @@ ek_patch_part_update (EkPartWidget *widget)
                                        self->n_files),
                           self->n_files);
   gtk_label_set_text (GTK_LABEL (self->label), text);
-  gtk_widget_set_tooltip_text (self->expander, tooltip->len ? tooltip->str : NULL);
+  ek_widget_set_tooltip (self->expander, tooltip->len ? tooltip->str : NULL);
 }
 
 static void

@@ -14,6 +14,7 @@
 
 #include "ek-part-util.h"
 #include "ek-step-finish-part.h"
+#include "ek-ui-util.h"
 
 struct _EkStepFinishPart
 {
@@ -75,7 +76,7 @@ ek_step_finish_part_update (EkPartWidget *widget)
   /* Translators: the tooltip of a step's token count */
   tooltip = g_strdup_printf (_("Input %s · Output %s · Reasoning %s · Cache read %s · Cache write %s"),
                              s_input, s_output, s_reasoning, s_read, s_write);
-  gtk_widget_set_tooltip_text (self->label, tooltip);
+  ek_widget_set_tooltip (self->label, tooltip);
 }
 
 static void

@@ -16,6 +16,7 @@
 
 #include "ek-part-util.h"
 #include "ek-tool-badge.h"
+#include "ek-ui-util.h"
 
 struct _EkToolBadge
 {
@@ -295,7 +296,7 @@ ek_tool_badge_set_state (EkToolBadge *self,
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, self->accessible_text,
                                       -1);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->accessible_text);
+      ek_widget_set_tooltip (GTK_WIDGET (self), self->accessible_text);
     }
 
   update_ticking (self);

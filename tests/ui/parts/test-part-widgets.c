@@ -20,6 +20,7 @@
 #include "ek-markdown-view.h"
 #include "ek-part-registry.h"
 #include "ek-part-util.h"
+#include "ek-ui-util.h"
 #include "ek-patch-part.h"
 #include "ek-reasoning-part.h"
 #include "ek-retry-part.h"
@@ -1194,7 +1195,7 @@ test_patch (void)
   /* the list opens below */
   gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_first_child (w2)), TRUE);
   g_assert_true (parts_test_has_text (w2, "/p/<b>.c"));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (gtk_widget_get_first_child (w2)), ==, "/p/a.c\n/p/<b>.c");
+  g_assert_cmpstr (ek_widget_get_tooltip (gtk_widget_get_first_child (w2)), ==, "/p/a.c\n/p/<b>.c");
 }
 
 static void
@@ -1299,6 +1300,26 @@ test_util (void)
   g_assert_cmpstr (h, ==, "abcd…");
 }
 
+/* A tooltip given with ek_widget_set_tooltip() is there for GTK to ask
+ * for (has-tooltip), can be taken away, and is not GTK's own tooltip
+ * text, whose setter asks the display where the pointer is. */
+static void
+test_lazy_tooltip (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new ("x"));
+
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  ek_widget_set_tooltip (label, "Tokens: 12");
+  g_assert_true (gtk_widget_get_has_tooltip (label));
+  g_assert_cmpstr (ek_widget_get_tooltip (label), ==, "Tokens: 12");
+  g_assert_null (gtk_widget_get_tooltip_text (label));
+
+  ek_widget_set_tooltip (label, "");
+  g_assert_false (gtk_widget_get_has_tooltip (label));
+  g_assert_null (ek_widget_get_tooltip (label));
+  g_object_unref (label);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1335,6 +1356,7 @@ main (int   argc,
   g_test_add_func ("/parts/retry", test_retry);
   g_test_add_func ("/parts/small", test_small_parts);
   g_test_add_func ("/parts/generic", test_generic);
+  g_test_add_func ("/parts/lazy-tooltip", test_lazy_tooltip);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include "../ek-part-util.h"
 #include "ek-todo-tool-part.h"
+#include "ek-ui-util.h"
 
 typedef struct
 {
@@ -149,7 +150,7 @@ ek_todo_tool_part_update_body (EkToolPart *tool,
       item.icon_name = status_icon (status, &status_words);
       item.icon = gtk_image_new_from_icon_name (item.icon_name);
       gtk_widget_set_valign (item.icon, GTK_ALIGN_START);
-      gtk_widget_set_tooltip_text (item.icon, status_words);
+      ek_widget_set_tooltip (item.icon, status_words);
       gtk_accessible_update_property (GTK_ACCESSIBLE (item.icon),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, status_words,
                                       -1);
