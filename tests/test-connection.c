@@ -474,6 +474,35 @@ test_stream_unauthorized (void)
   g_assert_nonnull (strstr (ek_event_stream_get_last_error (stream), "password"));
 }
 
+/* A server that takes the connection but says nothing (opencode while
+ * it turns a flood of model output into events) is asked again at once
+ * after each attempt times out, not after a growing backoff: the stream is
+ * back as soon as the server is. */
+static void
+test_stream_retries_stuck_server (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkEventStream) stream = ek_event_stream_new (client);
+  gint64 end;
+
+  ek_mock_server_hang (server, "GET", "/event");
+  /* the attempts time out after the dead-stream time, here 100 ms */
+  ek_event_stream_set_dead_after (stream, 100);
+  ek_event_stream_start (stream);
+
+  end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+
+  /* with a doubling backoff it would be 5 (0, 0.35, 0.95, 2.05 s…) */
+  g_test_message ("%u attempts in 2 s", n_requests_to (server, "/event"));
+  g_assert_cmpuint (n_requests_to (server, "/event"), >=, 10);
+  g_assert_cmpint (ek_event_stream_get_state (stream), ==, EK_STREAM_STATE_RECONNECTING);
+  g_assert_nonnull (strstr (ek_event_stream_get_last_error (stream), "did not answer"));
+  ek_event_stream_stop (stream);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -486,6 +515,7 @@ main (int    argc,
   g_test_add_func ("/connection/stream-unauthorized", test_stream_unauthorized);
   g_test_add_func ("/connection/release-closed-sessions", test_release_closed_sessions);
   g_test_add_func ("/connection/stream-reconnects", test_stream_reconnects);
+  g_test_add_func ("/connection/stream-retries-stuck-server", test_stream_retries_stuck_server);
   g_test_add_func ("/connection/refetch-on-idle", test_refetch_on_idle);
   g_test_add_func ("/connection/refetch-on-idle-keeps-paging", test_refetch_on_idle_keeps_paging);
 

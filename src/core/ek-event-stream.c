@@ -7,7 +7,8 @@
  * back on this thread as ::batch.  The stream never gives up by itself:
  * after an end, an error, 25 s without a byte, or the server saying the
  * instance is disposed, it connects again after a backoff (250 ms,
- * doubling to 5 s, reset once connected).  Only a 401 stops it, until
+ * doubling to 5 s, reset once connected); after a connection attempt the
+ * server did not answer in 10 s, at once.  Only a 401 stops it, until
  * the credentials change and ek_event_stream_start() is called again.
  *
  * The server replays nothing after a disconnect: whoever owns the store
@@ -99,7 +100,9 @@ block_release (gpointer data)
 }
 
 /* a server that accepts the connection but never answers (opencode does
- * that for a moment while it starts) counts as down after this long */
+ * that for a moment while it starts, and for minutes while it turns a
+ * flood of model output into events) counts as down after this long, or
+ * after the dead-stream time if that is shorter */
 #define CONNECT_TIMEOUT_MS 10000
 
 struct _EkEventStream
@@ -199,21 +202,36 @@ on_retry (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The connection ended or failed: try again after the backoff. */
+/* The connection ended or failed: try again after the backoff, or at
+ * once when the failure itself took its time (a server that said nothing
+ * for as long as we wait): a server that is stuck for a while is asked
+ * again all along, so the stream comes back as soon as it is free again,
+ * not up to a backoff later. */
 static void
-schedule_reconnect (EkEventStream *self,
-                    const char    *why)
+reconnect (EkEventStream *self,
+           const char    *why,
+           gboolean       waited)
 {
+  guint delay = waited ? 0 : self->backoff_ms;
+
   drop_connection (self);
   if (!self->running)
     return;
 
-  g_debug ("Event stream lost (%s); reconnecting in %u ms", why, self->backoff_ms);
+  g_debug ("Event stream lost (%s); reconnecting in %u ms", why, delay);
   set_state (self, EK_STREAM_STATE_RECONNECTING, why);
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
-  self->retry_id = g_timeout_add (self->backoff_ms, on_retry, self);
-  self->backoff_ms = MIN (self->backoff_ms * 2, EK_STREAM_MAX_BACKOFF_MS);
+  self->retry_id = g_timeout_add (delay, on_retry, self);
+  if (!waited)
+    self->backoff_ms = MIN (self->backoff_ms * 2, EK_STREAM_MAX_BACKOFF_MS);
+}
+
+static void
+schedule_reconnect (EkEventStream *self,
+                    const char    *why)
+{
+  reconnect (self, why, FALSE);
 }
 
 static gboolean
@@ -238,7 +256,7 @@ on_connect_timeout (gpointer user_data)
   EkEventStream *self = user_data;
 
   self->connect_timeout_id = 0;
-  schedule_reconnect (self, "the server did not answer");
+  reconnect (self, "the server did not answer", TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -374,7 +392,8 @@ connect_now (EkEventStream *self)
     set_state (self, EK_STREAM_STATE_CONNECTING, NULL);
 
   self->cancellable = g_cancellable_new ();
-  self->connect_timeout_id = g_timeout_add (CONNECT_TIMEOUT_MS, on_connect_timeout, self);
+  self->connect_timeout_id = g_timeout_add (MIN (CONNECT_TIMEOUT_MS, self->dead_after_ms),
+                                            on_connect_timeout, self);
   soup_session_send_async (self->soup, self->message, G_PRIORITY_DEFAULT,
                            self->cancellable, on_sent, g_object_ref (self));
 }
