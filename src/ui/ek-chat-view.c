@@ -217,7 +217,9 @@ load_older_cb (GObject      *object,
   self->older_exhausted = !more;
 }
 
-/* Older history is wanted once the view is within two pages of the top. */
+/* Older history is wanted once the view is within five screens of the
+ * top: the page then lands well above what is shown, where the list
+ * builds fewer of its rows at once, and is there before it is reached. */
 static void
 maybe_load_older (EkChatView *self)
 {
@@ -226,7 +228,7 @@ maybe_load_older (EkChatView *self)
   if (self->session == NULL || self->source == NULL ||
       self->loading_older || self->older_exhausted)
     return;
-  if (gtk_adjustment_get_value (adjustment) > 2 * gtk_adjustment_get_page_size (adjustment))
+  if (gtk_adjustment_get_value (adjustment) > 5 * gtk_adjustment_get_page_size (adjustment))
     return;
 
   self->loading_older = TRUE;
