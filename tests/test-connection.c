@@ -503,6 +503,52 @@ test_stream_retries_stuck_server (void)
   ek_event_stream_stop (stream);
 }
 
+static void
+serve_chunked_stream (EkMockServer      *server,
+                      SoupServerMessage *message,
+                      gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+
+  soup_server_message_set_status (message, 200, NULL);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  /* every event a chunk of its own, as opencode writes them */
+  soup_message_body_append (body, SOUP_MEMORY_STATIC,
+                            "data: {\"type\":\"server.connected\",\"properties\":{}}\n\n", 52);
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *event = g_strdup_printf ("data: {\"type\":\"server.heartbeat\",\"properties\":{\"n\":%u}}\n\n", i);
+
+      soup_message_body_append (body, SOUP_MEMORY_COPY, event, strlen (event));
+    }
+  soup_message_body_complete (body);
+}
+
+/* A stream written an event at a time is read many events at a time:
+ * a read per chunk (a GTask and a main loop dispatch each) cost more
+ * than parsing, and kept the window from drawing while a turn streamed. */
+static void
+test_stream_reads_in_bulk (void)
+{
+  g_autoptr(EkMockServer) server = ek_mock_server_new ();
+  g_autoptr(EkClient) client = ek_client_new (ek_mock_server_get_url (server), "/tmp");
+  g_autoptr(EkEventStream) stream = ek_event_stream_new (client);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  ek_mock_server_set_handler (server, "GET", "/event", serve_chunked_stream, NULL);
+  ek_event_stream_start (stream);
+  while (ek_event_stream_get_n_events (stream) < 2001 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  ek_event_stream_stop (stream);
+
+  g_test_message ("%" G_GUINT64_FORMAT " events in %" G_GUINT64_FORMAT " reads",
+                  ek_event_stream_get_n_events (stream), ek_event_stream_get_n_reads (stream));
+  g_assert_cmpuint (ek_event_stream_get_n_events (stream), >=, 2001);
+  g_assert_cmpuint (ek_event_stream_get_n_reads (stream), <, 200);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -516,6 +562,7 @@ main (int    argc,
   g_test_add_func ("/connection/release-closed-sessions", test_release_closed_sessions);
   g_test_add_func ("/connection/stream-reconnects", test_stream_reconnects);
   g_test_add_func ("/connection/stream-retries-stuck-server", test_stream_retries_stuck_server);
+  g_test_add_func ("/connection/stream-reads-in-bulk", test_stream_reads_in_bulk);
   g_test_add_func ("/connection/refetch-on-idle", test_refetch_on_idle);
   g_test_add_func ("/connection/refetch-on-idle-keeps-paging", test_refetch_on_idle_keeps_paging);
 

@@ -23,6 +23,10 @@
 
 #define READ_SIZE (64 * 1024)
 
+/* Reads wait for the frames GTK draws (its redraw is G_PRIORITY_HIGH_IDLE
+ * + 20): a stream that never pauses must not hold the window back. */
+#define READ_PRIORITY G_PRIORITY_DEFAULT_IDLE
+
 /* Read buffers go round: filled on this thread, parsed on the ingest's
  * worker, then handed back for the next read.  So following a fast
  * stream allocates nothing and touches no fresh memory on this thread
@@ -127,6 +131,7 @@ struct _EkEventStream
   guint          connect_timeout_id;
   guint          retry_id;
   guint          backoff_ms;
+  guint64        n_reads;
   guint          dead_after_ms;
   guint          n_connects;
 };
@@ -266,6 +271,35 @@ typedef struct
   Block         *block;
 } Read;
 
+/* Reads on, without waiting, what the socket already has, into @data:
+ * opencode writes every event on its own, and a read per event (each a
+ * GTask and a main loop dispatch) costs more than the parsing.  An error
+ * or the end is left for the next read to report. */
+static gsize
+drain (EkEventStream *self,
+       guint8        *data,
+       gsize          size)
+{
+  GPollableInputStream *pollable;
+  gsize total = 0;
+
+  if (!G_IS_POLLABLE_INPUT_STREAM (self->body))
+    return 0;
+  pollable = G_POLLABLE_INPUT_STREAM (self->body);
+  if (!g_pollable_input_stream_can_poll (pollable))
+    return 0;
+
+  while (total < size)
+    {
+      gssize n = g_pollable_input_stream_read_nonblocking (pollable, data + total, size - total,
+                                                           NULL, NULL);
+      if (n <= 0)
+        break;
+      total += n;
+    }
+  return total;
+}
+
 static void
 on_read (GObject      *source,
          GAsyncResult *result,
@@ -291,6 +325,8 @@ on_read (GObject      *source,
     }
 
   self->last_byte = g_get_monotonic_time ();
+  self->n_reads++;
+  n += drain (self, block->data + n, READ_SIZE - n);
   bytes = g_bytes_new_with_free_func (block->data, n, block_release, block);
   ek_ingest_push (self->ingest, bytes);
   read_next (self);
@@ -303,7 +339,7 @@ read_next (EkEventStream *self)
 
   read->self = g_object_ref (self);
   read->block = block_take (self->blocks);
-  g_input_stream_read_async (self->body, read->block->data, READ_SIZE, G_PRIORITY_DEFAULT,
+  g_input_stream_read_async (self->body, read->block->data, READ_SIZE, READ_PRIORITY,
                              self->cancellable, on_read, read);
 }
 
@@ -657,4 +693,17 @@ ek_event_stream_set_dead_after (EkEventStream *self,
 {
   g_return_if_fail (EK_IS_EVENT_STREAM (self));
   self->dead_after_ms = ms;
+}
+
+/**
+ * ek_event_stream_get_n_reads:
+ *
+ * Returns: how many times the stream was read from the main loop since it
+ *   was created (each takes what the socket has, up to 64 KiB)
+ */
+guint64
+ek_event_stream_get_n_reads (EkEventStream *self)
+{
+  g_return_val_if_fail (EK_IS_EVENT_STREAM (self), 0);
+  return self->n_reads;
 }

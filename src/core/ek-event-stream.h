@@ -38,6 +38,7 @@ void           ek_event_stream_reconnect      (EkEventStream *self);
 EkStreamState  ek_event_stream_get_state      (EkEventStream *self);
 const char    *ek_event_stream_get_last_error (EkEventStream *self);
 guint64        ek_event_stream_get_n_events   (EkEventStream *self);
+guint64        ek_event_stream_get_n_reads    (EkEventStream *self);
 guint          ek_event_stream_get_n_connects (EkEventStream *self);
 void           ek_event_stream_set_dead_after (EkEventStream *self,
                                                guint          ms);
