@@ -2751,6 +2751,14 @@ on_visible_tick (GtkWidget     *widget,
   gboolean again = FALSE;
   double top, bottom;
 
+  /* not on screen (a page of a stack that is not shown): map looks again */
+  if (!gtk_widget_get_mapped (widget))
+    {
+      self->visible_tick_id = 0;
+      update_busy (self);
+      return G_SOURCE_REMOVE;
+    }
+
   get_wanted_range (self, &top, &bottom);
   for (guint i = 0; self->chunks != NULL && i < self->chunks->len; i++)
     {

@@ -1455,6 +1455,17 @@ test_long_text_in_chunks (void)
   count = count_chunks (widget);
   g_assert_cmpuint (count.n_placeholders, ==, 0);
 
+  /* hidden, a long text waits for the view to be shown again, without
+   * keeping anything busy */
+  gtk_widget_set_visible (scroller, FALSE);
+  ek_markdown_view_set_text (view, "");
+  ek_markdown_view_set_text (view, text);
+  run_for (100);
+  g_assert_false (ek_markdown_view_any_pending ());
+  gtk_widget_set_visible (scroller, TRUE);
+  g_assert_true (wait_laid_out (10000));
+  g_assert_cmpuint (count_chunks (widget).n_views, >=, 1);
+
   /* a short text again: one view, no chunks */
   ek_markdown_view_set_text (view, "Short *again*.");
   count = count_chunks (widget);
