@@ -371,6 +371,8 @@ test_refetch_on_idle_keeps_paging (void)
   older = ek_mock_server_get_last_request (server);
   g_assert_cmpstr (older->path, ==, "/session/ses_1/message");
   g_assert_cmpstr (g_hash_table_lookup (older->query, "before"), ==, "cursor_1");
+  /* in small pages: each is merged in one frame */
+  g_assert_cmpstr (g_hash_table_lookup (older->query, "limit"), ==, "10");
 
   ek_connection_stop (connection);
 }

@@ -20,6 +20,12 @@
 #include "ek-id.h"
 #include "ek-store-private.h"
 
+/* Older history comes in pages of this many messages: a page is merged
+ * in one frame, in which the chat builds the rows it lands near; pages of
+ * 50 made frames of 50–90 ms while scrolling back, pages of 10 (fetched
+ * five screens ahead, see EkChatView) stay under 45 ms. */
+#define OLDER_PAGE_SIZE 10
+
 struct _EkConnection
 {
   GObject        parent_instance;
@@ -623,7 +629,7 @@ ek_connection_load_older_async (EkConnection        *self,
       return;
     }
 
-  ek_client_get_history_async (self->client, session_id, MAX (self->history_limit, 50), cursor,
+  ek_client_get_history_async (self->client, session_id, OLDER_PAGE_SIZE, cursor,
                                cancellable, on_older, g_steal_pointer (&task));
 }
 
