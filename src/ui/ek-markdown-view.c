@@ -2751,31 +2751,29 @@ on_visible_tick (GtkWidget     *widget,
   gboolean again = FALSE;
   double top, bottom;
 
-  /* not on screen (a page of a stack that is not shown): map looks again */
-  if (!gtk_widget_get_mapped (widget))
+  /* only while on screen: in a page of a stack that is not shown the
+   * check stops, and map starts it again */
+  if (gtk_widget_get_mapped (widget))
     {
-      self->visible_tick_id = 0;
-      update_busy (self);
-      return G_SOURCE_REMOVE;
+      get_wanted_range (self, &top, &bottom);
+      for (guint i = 0; self->chunks != NULL && i < self->chunks->len; i++)
+        {
+          Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+          gboolean unplaced;
+
+          if (EK_IS_MARKDOWN_VIEW (chunk->widget))
+            continue;
+          if (chunk_is_wanted (self, chunk, top, bottom, &unplaced))
+            chunk_build (self, chunk);
+          again |= unplaced;
+        }
+
+      if (self->visible_checks > 0)
+        self->visible_checks--;
+      if (again || self->visible_checks > 0)
+        return G_SOURCE_CONTINUE;
     }
 
-  get_wanted_range (self, &top, &bottom);
-  for (guint i = 0; self->chunks != NULL && i < self->chunks->len; i++)
-    {
-      Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
-      gboolean unplaced;
-
-      if (EK_IS_MARKDOWN_VIEW (chunk->widget))
-        continue;
-      if (chunk_is_wanted (self, chunk, top, bottom, &unplaced))
-        chunk_build (self, chunk);
-      again |= unplaced;
-    }
-
-  if (self->visible_checks > 0)
-    self->visible_checks--;
-  if (again || self->visible_checks > 0)
-    return G_SOURCE_CONTINUE;
   self->visible_tick_id = 0;
   update_busy (self);
   return G_SOURCE_REMOVE;
@@ -2823,6 +2821,24 @@ clear_chunks (EkMarkdownView *self)
   watch_adjustment (self);
 }
 
+/* How many bytes @a and @b start with in common: memcmp() a page at a
+ * time, so that a long text that grows costs little to compare. */
+static gsize
+shared_prefix (const char *a,
+               gsize       a_len,
+               const char *b,
+               gsize       b_len)
+{
+  gsize n = MIN (a_len, b_len);
+  gsize i = 0;
+
+  while (i + 4096 <= n && memcmp (a + i, b + i, 4096) == 0)
+    i += 4096;
+  while (i < n && a[i] == b[i])
+    i++;
+  return i;
+}
+
 /* Whether text that brings @new_bytes not shown yet, @len in all, is
  * shown in chunks. */
 static gboolean
@@ -2837,17 +2853,17 @@ wants_chunks (EkMarkdownView *self,
   return new_bytes > LONG_TEXT_BYTES;
 }
 
-/* ek_markdown_view_set_text() in chunked mode: the chunks before the
- * first change stay as they are; from the chunk with the change on, the
+/* ek_markdown_view_set_text() in chunked mode, @common bytes of the old
+ * text being the new one's too: the chunks before the first change stay
+ * as they are; from the chunk with the change on, the
  * text is cut again, and chunks that start where they did keep their
  * widget (a view's own update then keeps what it can). */
 static void
 set_text_in_chunks (EkMarkdownView *self,
                     const char     *text,
-                    gsize           len)
+                    gsize           len,
+                    gsize           common)
 {
-  gsize common = 0;
-  gsize old_len = self->text->len;
   guint keep = 0;
   guint n_old;
   guint index;
@@ -2860,14 +2876,11 @@ set_text_in_chunks (EkMarkdownView *self,
       g_array_set_size (self->definitions, 0);
       g_string_truncate (self->defs_text, 0);
       self->n_def_blocks = 0;
-      g_string_truncate (self->text, 0);
-      old_len = 0;
+      common = 0;
       self->chunks = g_array_new (FALSE, FALSE, sizeof (Chunk));
       watch_adjustment (self);
     }
 
-  while (common < old_len && common < len && self->text->str[common] == text[common])
-    common++;
   g_string_truncate (self->text, common);
   g_string_append_len (self->text, text + common, len - common);
 
@@ -2939,7 +2952,7 @@ chunk_view_of_block (EkMarkdownView *self,
                      guint           index,
                      guint          *local)
 {
-  flush_chunks (self);
+  /* (the callers have built every chunk) */
   for (guint i = 0; i < self->chunks->len; i++)
     {
       EkMarkdownView *view = EK_MARKDOWN_VIEW (g_array_index (self->chunks, Chunk, i).widget);
@@ -3239,13 +3252,12 @@ ek_markdown_view_set_text (EkMarkdownView *self,
 
   /* the new text extends the old one, or is the old one cut short (a
    * chunk of a long text that ends earlier once the next chunk starts) */
-  common = MIN (len, old_len);
-  shares = self->segments->len > 0 && len > 0 &&
-           memcmp (text, self->text->str, common) == 0;
+  common = shared_prefix (self->text->str, old_len, text, len);
+  shares = self->segments->len > 0 && len > 0 && common == MIN (len, old_len);
 
   if (wants_chunks (self, shares ? len - common : len, len))
     {
-      set_text_in_chunks (self, text, len);
+      set_text_in_chunks (self, text, len, common);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
       return;
     }
