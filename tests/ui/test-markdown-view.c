@@ -1040,6 +1040,24 @@ run_for (guint ms)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* A new view in a scrolled window of 600 × 700, shown, its first frames
+ * drawn. */
+static GtkWidget *
+present_view (GtkWidget **window,
+              GtkWidget **scroller)
+{
+  GtkWidget *view = ek_markdown_view_new ();
+
+  *window = gtk_window_new ();
+  *scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (*scroller), view);
+  gtk_window_set_default_size (GTK_WINDOW (*window), 600, 700);
+  gtk_window_set_child (GTK_WINDOW (*window), *scroller);
+  gtk_window_present (GTK_WINDOW (*window));
+  run_for (200);
+  return view;
+}
+
 static void
 test_code_block_in_list_row (void)
 {
@@ -1155,17 +1173,11 @@ test_progressive (void)
   g_autofree char *expected_first = ek_markdown_dup_reference_structure (first);
   g_autofree char *expected_whole = ek_markdown_dup_reference_structure (whole);
   g_autofree char *structure = NULL;
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *widget = ek_markdown_view_new ();
+  GtkWidget *window, *scroller;
+  GtkWidget *widget = present_view (&window, &scroller);
   EkMarkdownView *view = EK_MARKDOWN_VIEW (widget);
   guint pending, iterations, steps;
 
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), widget);
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
-  gtk_window_set_child (GTK_WINDOW (window), scroller);
-  gtk_window_present (GTK_WINDOW (window));
-  run_for (200);
 
   /* all at once: a part now, the rest later */
   ek_markdown_view_set_text (view, first);
@@ -1364,20 +1376,14 @@ test_long_text_in_chunks (void)
   g_autofree char *text = long_answer (600 * 1024);
   g_autofree char *reference = ek_markdown_dup_reference_structure (text);
   g_autofree char *structure = NULL;
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *widget = ek_markdown_view_new ();
+  GtkWidget *window, *scroller;
+  GtkWidget *widget = present_view (&window, &scroller);
   EkMarkdownView *view = EK_MARKDOWN_VIEW (widget);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   GtkWidget *first_child;
   ChunkCount count;
   gint64 start;
 
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), widget);
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
-  gtk_window_set_child (GTK_WINDOW (window), scroller);
-  gtk_window_present (GTK_WINDOW (window));
-  run_for (200);
 
   start = g_get_monotonic_time ();
   ek_markdown_view_set_text (view, text);
@@ -1484,17 +1490,11 @@ static void
 test_placeholder_estimate (void)
 {
   g_autofree char *text = long_answer (200 * 1024);
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *widget = ek_markdown_view_new ();
+  GtkWidget *window, *scroller;
+  GtkWidget *widget = present_view (&window, &scroller);
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   double estimated, real;
 
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), widget);
-  gtk_window_set_default_size (GTK_WINDOW (window), 600, 700);
-  gtk_window_set_child (GTK_WINDOW (window), scroller);
-  gtk_window_present (GTK_WINDOW (window));
-  run_for (200);
 
   ek_markdown_view_set_text (EK_MARKDOWN_VIEW (widget), text);
   g_assert_true (wait_laid_out (10000));
